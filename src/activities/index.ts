@@ -1,0 +1,24 @@
+import type { DemoActivities } from './types.ts';
+import { NotImplementedError } from './instrument.ts';
+
+/**
+ * The activity bodies the worker registers. Each is replaced by its real implementation in the
+ * issue named; until then it refuses, so a run stops at that step and says why.
+ */
+export function createActivities(): DemoActivities {
+  const pending = (what: string, issue: string) => async (): Promise<never> => {
+    throw new NotImplementedError(what, issue);
+  };
+  return {
+    preflight: pending('preflight', 'issue [6/8] (kind) and [2/8] (sandbox)'),
+    ensureCluster: pending('ensure-cluster', 'issue [2/8] (sandbox) and [6/8] (kind)'),
+    applyManifests: pending('manifest apply', 'issue [3/8]'),
+    waitReady: pending('readiness waits', 'issue [3/8]'),
+    discoverAddresses: pending('address discovery', 'issue [3/8]'),
+    runProbes: pending('connectivity probes', 'issue [4/8]'),
+    startTraffic: pending('the iperf3/ping traffic of the migration experiment', 'issue [5/8]'),
+    migrateVmi: pending('live migration', 'issue [3/8]'),
+    collectTraffic: pending('traffic collection and analysis', 'issue [5/8]'),
+    writeReport: pending('the run report', 'issue [5/8]'),
+  };
+}

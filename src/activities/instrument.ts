@@ -1,0 +1,45 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { InfrastructureError, InputError, errorMessage } from '../errors.ts';
+import type { Attempted, Instrumented } from './types.ts';
+
+type AnyActivity = (...args: never[]) => Promise<unknown>;
+
+/** A body that has not landed yet: fails at once and says so, never invents a result. */
+export class NotImplementedError extends Error {
+  constructor(what: string, issue: string) {
+    super(`${what} is not implemented yet (arrives with ${issue})`);
+    this.name = 'NotImplemented';
+  }
+}
+
+/**
+ * Wraps activity bodies once, at registration: each result carries its attempt number, and
+ * errors are classified in one place (what a retry can fix, and what it cannot).
+ */
+export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A): Instrumented<A> {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(impls) as [string, AnyActivity][]) {
+    // Temporal registers activities under the function's name; keep it.
+    const wrapped = {
+      async [name](...args: never[]): Promise<Attempted<unknown>> {
+        const { attempt } = Context.current().info;
+        try {
+          return { attempt, value: await fn(...args) };
+        } catch (err) {
+          throw classify(err, attempt);
+        }
+      },
+    }[name];
+    out[name] = wrapped;
+  }
+  return out as Instrumented<A>;
+}
+
+export function classify(err: unknown, attempt: number): Error {
+  if (err instanceof ApplicationFailure) return err;
+  const details = [{ attempt }];
+  if (err instanceof NotImplementedError) return ApplicationFailure.create({ type: 'NotImplemented', message: err.message, nonRetryable: true, details });
+  if (err instanceof InputError) return ApplicationFailure.create({ type: 'InvalidInput', message: err.message, nonRetryable: true, details });
+  if (err instanceof InfrastructureError) return ApplicationFailure.create({ type: 'Infrastructure', message: err.message, details });
+  return ApplicationFailure.create({ type: err instanceof Error ? err.name : 'Error', message: errorMessage(err), details, cause: err instanceof Error ? err : undefined });
+}

@@ -1,0 +1,149 @@
+import type { ScenarioConfig } from '../config/schema.ts';
+import type { ClusterRef, ProviderName } from '../model/cluster.ts';
+import type { Probe, ProbeObservation } from '../model/probe.ts';
+import type { DemoResult } from '../model/result.ts';
+import type { Inventory, WorkloadRef } from '../model/workload.ts';
+
+/**
+ * The activity contract between workflows and the worker. Workflows import these types only;
+ * the bodies live beside this file and in src/cluster.
+ */
+export interface DemoActivities {
+  preflight(req: PreflightRequest): Promise<PreflightReport>;
+  ensureCluster(req: EnsureClusterRequest): Promise<ClusterRef>;
+  applyManifests(req: ApplyRequest): Promise<ApplyOutcome>;
+  waitReady(req: WaitReadyRequest): Promise<ReadinessReport>;
+  discoverAddresses(req: DiscoverRequest): Promise<Inventory>;
+  runProbes(req: ProbeRequest): Promise<ProbeObservation[]>;
+  startTraffic(req: StartTrafficRequest): Promise<TrafficHandle>;
+  migrateVmi(req: MigrateRequest): Promise<MigrationRecord>;
+  collectTraffic(req: CollectTrafficRequest): Promise<TrafficReport>;
+  writeReport(req: WriteReportRequest): Promise<ReportFiles>;
+}
+
+export interface PreflightRequest {
+  provider: ProviderName;
+  clusterName: string;
+}
+export interface PreflightReport {
+  provider: ProviderName;
+  tools: { name: string; found: boolean; version?: string; hint?: string }[];
+}
+
+export interface EnsureClusterRequest {
+  provider: ProviderName;
+  clusterName: string;
+}
+
+/** The seed's manifests, grouped as the demo applies them. */
+export type ManifestBundle = 'green-network' | 'green-workloads' | 'blue' | 'netpol' | 'new-webserver';
+export interface ApplyRequest {
+  cluster: ClusterRef;
+  bundle: ManifestBundle;
+  scenario: ScenarioConfig;
+}
+export interface AppliedObject {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  action: 'created' | 'configured' | 'unchanged';
+}
+export interface ApplyOutcome {
+  bundle: ManifestBundle;
+  objects: AppliedObject[];
+}
+
+export type ReadinessTarget =
+  | { kind: 'UserDefinedNetwork'; namespace: string; name: string }
+  | { kind: 'Pod'; namespace: string; name: string }
+  | { kind: 'VirtualMachineInstance'; namespace: string; name: string; agentConnected?: boolean };
+export interface WaitReadyRequest {
+  cluster: ClusterRef;
+  targets: ReadinessTarget[];
+  timeoutSeconds: number;
+}
+export interface ReadinessReport {
+  ready: { target: ReadinessTarget; readyAt: string }[];
+  waitedMs: number;
+}
+
+export interface DiscoverRequest {
+  cluster: ClusterRef;
+  workloads: WorkloadRef[];
+}
+
+export interface ProbeRequest {
+  cluster: ClusterRef;
+  inventory: Inventory;
+  probes: Probe[];
+}
+
+export interface StartTrafficRequest {
+  cluster: ClusterRef;
+  /** Names the guest-side files and processes, so a retried start finds its own. */
+  experimentId: string;
+  server: WorkloadRef;
+  client: WorkloadRef;
+  serverAddress: string;
+  port: number;
+  intervalMs: number;
+}
+export interface TrafficHandle {
+  experimentId: string;
+  server: WorkloadRef;
+  client: WorkloadRef;
+  startedAt: string;
+}
+
+export interface MigrateRequest {
+  cluster: ClusterRef;
+  vmi: WorkloadRef;
+  /** Derived from the workflow and step, so a retried activity finds its migration instead of starting a second. */
+  migrationName: string;
+  timeoutSeconds: number;
+}
+export interface MigrationRecord {
+  migrationName: string;
+  sourceNode: string;
+  targetNode: string;
+  startedAt: string;
+  endedAt: string;
+  addressBefore: string;
+  addressAfter: string;
+}
+
+export interface CollectTrafficRequest {
+  cluster: ClusterRef;
+  handle: TrafficHandle;
+  migration: MigrationRecord;
+  tailSeconds: number;
+}
+export interface TrafficReport {
+  survived: boolean;
+  downtimeMs: number | null;
+  resolutionMs: number | null;
+  /** Where the raw iperf3 and ping outputs were saved; they are too large for history. */
+  rawFiles: string[];
+  summary: string;
+}
+
+export interface WriteReportRequest {
+  result: DemoResult;
+}
+export interface ReportFiles {
+  files: string[];
+}
+
+/** An activity result with the attempt that produced it, so steps can report their retries. */
+export interface Attempted<T> {
+  attempt: number;
+  value: T;
+}
+
+export type Instrumented<A> = {
+  [K in keyof A]: A[K] extends (...args: infer P) => Promise<infer R> ? (...args: P) => Promise<Attempted<R>> : never;
+};
+
+/** Failure types a retry cannot fix; workflows list them as non-retryable too. */
+export const NON_RETRYABLE_TYPES = ['NotImplemented', 'InvalidInput'] as const;

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { TemporalConfig } from '../config/schema.ts';
+import { InfrastructureError, InputError, errorMessage, firstLine } from '../errors.ts';
+
+interface ResolvedOptions {
+  address: string;
+  tls?: NonNullable<ConnectionOptions['tls']>;
+  apiKey?: string;
+}
+
+/** TLS material and the API key are read here, at the edge, and never travel further. */
+async function resolve(config: TemporalConfig, env: NodeJS.ProcessEnv): Promise<ResolvedOptions> {
+  const out: ResolvedOptions = { address: config.address };
+  if (config.tls) {
+    const read = async (label: string, path: string) => {
+      try {
+        return await readFile(path);
+      } catch (err) {
+        throw new InputError(`temporal.tls.${label}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`);
+      }
+    };
+    out.tls = {
+      clientCertPair: { crt: await read('clientCertPath', config.tls.clientCertPath), key: await read('clientKeyPath', config.tls.clientKeyPath) },
+      ...(config.tls.serverRootCaCertPath ? { serverRootCACertificate: await read('serverRootCaCertPath', config.tls.serverRootCaCertPath) } : {}),
+      ...(config.tls.serverName ? { serverNameOverride: config.tls.serverName } : {}),
+    };
+  }
+  if (config.apiKeyEnv) {
+    const key = env[config.apiKeyEnv];
+    if (!key) throw new InputError(`temporal.apiKeyEnv names $${config.apiKeyEnv}, which is not set`);
+    out.apiKey = key;
+    // Temporal Cloud with an API key needs TLS even without client certificates.
+    out.tls ??= {};
+  }
+  return out;
+}
+
+export async function connectClient(config: TemporalConfig, env: NodeJS.ProcessEnv = process.env): Promise<Client> {
+  const options = await resolve(config, env);
+  try {
+    const connection = await Connection.connect({ ...options, connectTimeout: '5s' });
+    return new Client({ connection, namespace: config.namespace });
+  } catch (err) {
+    throw new InfrastructureError(`cannot reach the Temporal server at ${config.address}: ${firstLine(errorMessage(err))}`);
+  }
+}
+
+export async function connectWorker(config: TemporalConfig, env: NodeJS.ProcessEnv = process.env): Promise<NativeConnection> {
+  const options: NativeConnectionOptions = await resolve(config, env);
+  try {
+    return await NativeConnection.connect(options);
+  } catch (err) {
+    throw new InfrastructureError(`worker cannot reach the Temporal server at ${config.address}: ${firstLine(errorMessage(err))}`);
+  }
+}

@@ -1,0 +1,156 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { paths } from '../config/paths.ts';
+import { InfrastructureError } from '../errors.ts';
+import { locateTemporalCli } from './temporal-binary.ts';
+import { isListening } from './tcp-probe.ts';
+
+export interface DevServerOptions {
+  host: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  dir: string;
+}
+
+export const defaultDevServer: DevServerOptions = {
+  host: '127.0.0.1',
+  port: 7233,
+  uiPort: 8233,
+  namespace: 'default',
+  get dir() {
+    return paths.devServerDir;
+  },
+};
+
+interface PidRecord {
+  pid: number;
+  port: number;
+  uiPort: number;
+  binary: string;
+  startedAt: string;
+}
+
+export interface DevServerStatus {
+  state: 'running' | 'stopped' | 'foreign';
+  pid?: number;
+  address: string;
+  webUi: string;
+  database: string;
+  log: string;
+}
+
+const files = (dir: string) => ({
+  pidfile: join(dir, 'temporal.pid.json'),
+  log: join(dir, 'temporal.log'),
+  database: join(dir, 'temporal.db'),
+});
+
+/**
+ * The embedded Temporal dev server: `temporal server start-dev` detached, with its SQLite file in
+ * the user data dir so recorded runs survive a restart. A pidfile lets stop and status find it.
+ */
+export async function devServerStatus(opts: DevServerOptions = defaultDevServer): Promise<DevServerStatus> {
+  const f = files(opts.dir);
+  const record = await readPidRecord(f.pidfile);
+  const alive = record !== undefined && isAlive(record.pid);
+  const listening = await isListening(opts.host, opts.port);
+  const state = alive && listening ? 'running' : listening ? 'foreign' : 'stopped';
+  return {
+    state,
+    ...(alive && record ? { pid: record.pid } : {}),
+    address: `${opts.host}:${opts.port}`,
+    webUi: `http://${opts.host}:${opts.uiPort}`,
+    database: f.database,
+    log: f.log,
+  };
+}
+
+export async function startDevServer(
+  opts: DevServerOptions = defaultDevServer,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<DevServerStatus> {
+  const current = await devServerStatus(opts);
+  if (current.state !== 'stopped') return current;
+  const f = files(opts.dir);
+  await mkdir(opts.dir, { recursive: true });
+  await rm(f.pidfile, { force: true });
+  const binary = await locateTemporalCli({ log });
+  const args = [
+    'server', 'start-dev',
+    '--ip', opts.host,
+    '--port', String(opts.port),
+    '--ui-port', String(opts.uiPort),
+    '--namespace', opts.namespace,
+    '--db-filename', f.database,
+    '--log-format', 'pretty',
+    '--log-level', 'warn',
+  ];
+  const logTo = { file: f.log, append: true } as const;
+  // Detached in its own process group and not cleaned up with us: it must outlive this CLI.
+  const child = execa(binary.path, args, { detached: true, cleanup: false, stdin: 'ignore', stdout: logTo, stderr: logTo, reject: false });
+  child.catch(() => undefined);
+  child.unref();
+  if (child.pid === undefined) throw new InfrastructureError(`could not start ${binary.path}; see ${f.log}`);
+  const record: PidRecord = { pid: child.pid, port: opts.port, uiPort: opts.uiPort, binary: binary.path, startedAt: new Date().toISOString() };
+  await writeFile(f.pidfile, JSON.stringify(record, null, 2));
+  await waitUntilServing(opts, child.pid, f.log);
+  log(`temporal dev server: gRPC ${opts.host}:${opts.port}, Web UI http://${opts.host}:${opts.uiPort}, database ${f.database}`);
+  return devServerStatus(opts);
+}
+
+export async function stopDevServer(opts: DevServerOptions = defaultDevServer): Promise<'stopped' | 'not-running'> {
+  const f = files(opts.dir);
+  const record = await readPidRecord(f.pidfile);
+  if (!record || !isAlive(record.pid)) {
+    await rm(f.pidfile, { force: true });
+    return 'not-running';
+  }
+  signalGroup(record.pid, 'SIGTERM');
+  for (let waited = 0; waited < 10_000 && isAlive(record.pid); waited += 100) await sleep(100);
+  if (isAlive(record.pid)) signalGroup(record.pid, 'SIGKILL');
+  await rm(f.pidfile, { force: true });
+  return 'stopped';
+}
+
+async function waitUntilServing(opts: DevServerOptions, pid: number, log: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) throw new InfrastructureError(`the Temporal dev server exited during start-up; see ${log}`);
+    if ((await isListening(opts.host, opts.port)) && (await isListening(opts.host, opts.uiPort))) return;
+    await sleep(200);
+  }
+  signalGroup(pid, 'SIGKILL');
+  throw new InfrastructureError(`the Temporal dev server did not listen on ${opts.host}:${opts.port} within 60 s; see ${log}`);
+}
+
+async function readPidRecord(pidfile: string): Promise<PidRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(pidfile, 'utf8')) as PidRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { InputError, errorMessage, firstLine } from '../errors.ts';
+import { configSchema, type Config } from './schema.ts';
+
+export interface LoadedConfig {
+  config: Config;
+  /** True when a file or $TEMPORAL_ADDRESS chose the server, so we must not start our own. */
+  temporalAddressExplicit: boolean;
+  source: string;
+}
+
+/** The environment variables Temporal's own CLI and SDKs read, so one setup serves both. */
+const TEMPORAL_ENV = {
+  TEMPORAL_ADDRESS: ['address'],
+  TEMPORAL_NAMESPACE: ['namespace'],
+  TEMPORAL_TLS_CLIENT_CERT_PATH: ['tls', 'clientCertPath'],
+  TEMPORAL_TLS_CLIENT_KEY_PATH: ['tls', 'clientKeyPath'],
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: ['tls', 'serverRootCaCertPath'],
+  TEMPORAL_TLS_SERVER_NAME: ['tls', 'serverName'],
+} as const;
+
+export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const raw = file === undefined ? {} : await readConfigFile(file);
+  const source = file ?? 'built-in defaults';
+  const fileTemporal = isRecord(raw.temporal) ? raw.temporal : {};
+  const temporal: Record<string, unknown> = { ...fileTemporal };
+  for (const [name, path] of Object.entries(TEMPORAL_ENV)) {
+    const value = env[name];
+    if (value) setPath(temporal, path, value);
+  }
+  if (env.TEMPORAL_API_KEY && temporal.apiKeyEnv === undefined) temporal.apiKeyEnv = 'TEMPORAL_API_KEY';
+  const parsed = configSchema.safeParse({ ...raw, temporal });
+  if (!parsed.success) throw new InputError(`${source}: ${describeIssues(parsed.error.issues)}`);
+  return {
+    config: parsed.data,
+    temporalAddressExplicit: fileTemporal.address !== undefined || Boolean(env.TEMPORAL_ADDRESS),
+    source,
+  };
+}
+
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
+    throw new InputError(`config ${file}: ${why}`);
+  }
+  if (text.includes('\u0000')) throw new InputError(`config ${file}: binary data, expected YAML`);
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
+    throw new InputError(`config ${file}: not valid YAML${where}: ${firstLine(errorMessage(err))}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isRecord(doc)) throw new InputError(`config ${file}: expected a mapping of settings, got ${Array.isArray(doc) ? 'a list' : typeof doc}`);
+  return doc;
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: string): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const child = isRecord(target[head]) ? { ...(target[head] as Record<string, unknown>) } : {};
+  target[head] = child;
+  setPath(child, rest, value);
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { STEP_IDS } from './steps.ts';
+import { cidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from './cidr.ts';
+
+const dns1123Label = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)');
+
+const cidr = z.string().superRefine((text, ctx) => {
+  const parsed = parseIpv4Cidr(text);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
+const port = z.number().int().min(1).max(65535);
+const seconds = (max: number) => z.number().positive().max(max);
+
+const network = z.strictObject({
+  namespace: dns1123Label,
+  subnet: cidr,
+});
+
+const temporal = z.strictObject({
+  address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port').default('127.0.0.1:7233'),
+  namespace: z.string().min(1).default('default'),
+  taskQueue: z.string().min(1).default('udn-demo'),
+  webUiUrl: z.url().default('http://127.0.0.1:8233'),
+  tls: z
+    .strictObject({
+      clientCertPath: z.string().min(1),
+      clientKeyPath: z.string().min(1),
+      serverRootCaCertPath: z.string().min(1).optional(),
+      serverName: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** The key itself never enters config or history: this names the environment variable holding it. */
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+});
+
+const migration = z.strictObject({
+  /** The VM that is migrated; it runs the iperf3 server, as in the seed. */
+  vm: dns1123Label.default('vm-b'),
+  /** The VM that runs the iperf3 client and the fast ping. */
+  client: dns1123Label.default('vm-a'),
+  port: port.default(9500),
+  intervalMs: z.number().int().min(10).max(1000).default(100),
+  tailSeconds: seconds(600).default(10),
+});
+
+const scenario = z
+  .strictObject({
+    green: network.default({ namespace: 'green', subnet: '203.203.0.0/16' }),
+    blue: network.default({ namespace: 'blue', subnet: '192.168.0.0/16' }),
+    webserverPort: port.default(9000),
+    newWebserverPort: port.default(9001),
+    egressHost: z.string().min(1).default('www.google.com'),
+    migration: migration.default(() => migration.parse({})),
+  })
+  .superRefine((s, ctx) => {
+    if (s.green.namespace === s.blue.namespace) {
+      ctx.addIssue({ code: 'custom', path: ['blue', 'namespace'], message: `must differ from green's namespace "${s.green.namespace}"` });
+    }
+    const g = parseIpv4Cidr(s.green.subnet);
+    const b = parseIpv4Cidr(s.blue.subnet);
+    if (isCidr(g) && isCidr(b) && cidrsOverlap(g, b)) {
+      // The isolation check pings green's addresses from blue: overlapping subnets would make it prove nothing.
+      ctx.addIssue({ code: 'custom', path: ['blue', 'subnet'], message: `${b.text} overlaps green's ${g.text}` });
+    }
+    if (s.migration.vm === s.migration.client) {
+      ctx.addIssue({ code: 'custom', path: ['migration', 'client'], message: 'must differ from migration.vm: the client measures the migrated server' });
+    }
+    if (s.webserverPort === s.newWebserverPort) {
+      ctx.addIssue({ code: 'custom', path: ['newWebserverPort'], message: 'must differ from webserverPort, or the policy check proves nothing' });
+    }
+  });
+
+const retry = z.strictObject({
+  initialIntervalSeconds: seconds(3600).default(1),
+  maximumIntervalSeconds: seconds(3600).default(30),
+  maximumAttempts: z.number().int().min(1).max(100).default(5),
+});
+
+export const configSchema = z.strictObject({
+  temporal: temporal.default(() => temporal.parse({})),
+  cluster: z
+    .strictObject({
+      provider: z.enum(['kind', 'sandbox']).default('kind'),
+      name: dns1123Label.default('ovn'),
+    })
+    .default({ provider: 'kind', name: 'ovn' }),
+  scenario: scenario.default(() => scenario.parse({})),
+  /** Per-step overrides of STEP_CATALOGUE's timeouts, in seconds. */
+  timeouts: z.partialRecord(z.enum(STEP_IDS), seconds(6 * 3600)).default({}),
+  retry: retry.default(() => retry.parse({})),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ScenarioConfig = Config['scenario'];
+export type RetryConfig = Config['retry'];
+export type TemporalConfig = Config['temporal'];
+
+function isCidr(x: Ipv4Cidr | string): x is Ipv4Cidr {
+  return typeof x !== 'string';
+}

@@ -1,0 +1,43 @@
+/**
+ * Errors a person can act on. Each carries the exit code of the contract in DESIGN.md
+ * (2 usage/config/input, 3 infrastructure) so the CLI prints one line and exits, never a stack.
+ */
+export const ExitCode = {
+  passed: 0,
+  checkFailed: 1,
+  usage: 2,
+  infrastructure: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class UserFacingError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, config, or input files. */
+export class InputError extends UserFacingError {
+  constructor(message: string) {
+    super(message, ExitCode.usage);
+  }
+}
+
+/** Something outside our code is missing or unreachable: a server, a tool, a binary. */
+export class InfrastructureError extends UserFacingError {
+  constructor(message: string) {
+    super(message, ExitCode.infrastructure);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}

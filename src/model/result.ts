@@ -1,0 +1,59 @@
+import type { StepId } from '../config/steps.ts';
+
+export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface StepRecord {
+  id: StepId;
+  title: string;
+  state: StepState;
+  startedAt: string | null;
+  endedAt: string | null;
+  attempts: number;
+  /** One line: what the step did or why it failed. */
+  outcome: string;
+}
+
+export type CheckId =
+  | 'east-west'
+  | 'egress'
+  | 'live-migration'
+  | 'isolation-blue-to-green'
+  | 'isolation-green-to-blue'
+  | 'netpol-baseline-9000'
+  | 'netpol-blocks-9000'
+  | 'netpol-allows-9001';
+
+/** A claim of the demo with the evidence that proves or refutes it. */
+export interface CheckResult {
+  id: CheckId;
+  description: string;
+  expected: string;
+  observed: string;
+  passed: boolean;
+  evidence: string[];
+}
+
+export interface MigrationSummary {
+  vmi: string;
+  sourceNode: string;
+  targetNode: string;
+  addressBefore: string;
+  addressAfter: string;
+  survived: boolean;
+  downtimeMs: number | null;
+  resolutionMs: number | null;
+}
+
+export type RunStatus = 'running' | 'passed' | 'failed' | 'cancelled';
+
+/** The result contract: the CLI, reports and tests read exactly this. */
+export interface DemoResult {
+  workflowId: string;
+  runId: string;
+  status: RunStatus;
+  steps: StepRecord[];
+  checks: CheckResult[];
+  migration: MigrationSummary | null;
+  /** Set when a step failed with an error rather than a check verdict. */
+  failure?: { step: StepId; type: string; message: string };
+}

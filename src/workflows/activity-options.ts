@@ -1,0 +1,32 @@
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { NON_RETRYABLE_TYPES, type DemoActivities, type Instrumented } from '../activities/types.ts';
+import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
+import type { DemoInput } from './demo-input.ts';
+
+/** Steps that wait on the cluster for minutes heartbeat, so a dead worker is noticed in seconds, not at the timeout. */
+const HEARTBEATING: ReadonlySet<StepId> = new Set(['ensure-cluster', 'wait-green-ready', 'wait-blue-ready', 'live-migration', 'apply-new-webserver']);
+const HEARTBEAT_TIMEOUT = '30s';
+
+export function stepTimeoutSeconds(input: Pick<DemoInput, 'timeouts'>, id: StepId): number {
+  return input.timeouts[id] ?? STEP_CATALOGUE.find((s) => s.id === id)!.timeoutSeconds;
+}
+
+export function activityOptions(input: Pick<DemoInput, 'timeouts' | 'retry'>, id: StepId, summary: string): ActivityOptions {
+  return {
+    summary: `${id}: ${summary}`,
+    startToCloseTimeout: `${stepTimeoutSeconds(input, id)}s`,
+    ...(HEARTBEATING.has(id) ? { heartbeatTimeout: HEARTBEAT_TIMEOUT } : {}),
+    retry: {
+      initialInterval: `${input.retry.initialIntervalSeconds}s`,
+      maximumInterval: `${input.retry.maximumIntervalSeconds}s`,
+      backoffCoefficient: 2,
+      maximumAttempts: input.retry.maximumAttempts,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
+    },
+  };
+}
+
+/** Activities proxied with one step's options; the summary names the step in the Web UI. */
+export function activitiesFor(input: Pick<DemoInput, 'timeouts' | 'retry'>, id: StepId, summary: string): Instrumented<DemoActivities> {
+  return proxyActivities<Instrumented<DemoActivities>>(activityOptions(input, id, summary));
+}

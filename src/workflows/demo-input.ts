@@ -1,0 +1,16 @@
+import type { Config, RetryConfig, ScenarioConfig } from '../config/schema.ts';
+import type { StepId } from '../config/steps.ts';
+import type { ProviderName } from '../model/cluster.ts';
+
+/** What DemoWorkflow is started with: plain config, no secrets (they travel as references). */
+export interface DemoInput {
+  provider: ProviderName;
+  clusterName: string;
+  scenario: ScenarioConfig;
+  timeouts: Partial<Record<StepId, number>>;
+  retry: RetryConfig;
+}
+
+export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry'>): DemoInput {
+  return { provider: config.cluster.provider, clusterName: config.cluster.name, scenario: config.scenario, timeouts: config.timeouts, retry: config.retry };
+}

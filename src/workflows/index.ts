@@ -1,0 +1,2 @@
+export { DemoWorkflow } from './demo-workflow.ts';
+export { LiveMigrationWorkflow } from './live-migration-workflow.ts';

@@ -1,0 +1,63 @@
+import { workflowInfo } from '@temporalio/workflow';
+import type { MigrationRecord, TrafficReport } from '../activities/types.ts';
+import type { ClusterRef } from '../model/cluster.ts';
+import type { WorkloadRef } from '../model/workload.ts';
+import { activitiesFor } from './activity-options.ts';
+import type { DemoInput } from './demo-input.ts';
+
+export interface LiveMigrationInput extends Pick<DemoInput, 'timeouts' | 'retry'> {
+  cluster: ClusterRef;
+  server: WorkloadRef;
+  client: WorkloadRef;
+  serverAddress: string;
+  port: number;
+  intervalMs: number;
+  tailSeconds: number;
+}
+
+export interface LiveMigrationResult {
+  migration: MigrationRecord;
+  traffic: TrafficReport;
+  /** The largest attempt any of the experiment's activities needed. */
+  attempts: number;
+}
+
+/**
+ * The seed's headline experiment: an iperf3 session from the client VM to the server VM while the
+ * server VM live-migrates. Names of guest-side state and of the migration derive from this
+ * workflow's id, so every retried activity finds what an earlier attempt started.
+ */
+export async function LiveMigrationWorkflow(input: LiveMigrationInput): Promise<LiveMigrationResult> {
+  const { workflowId } = workflowInfo();
+  const experimentId = workflowId.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase();
+  let attempts = 1;
+  const unwrap = async <T>(call: Promise<{ attempt: number; value: T }>): Promise<T> => {
+    const { attempt, value } = await call;
+    attempts = Math.max(attempts, attempt);
+    return value;
+  };
+  const acts = (summary: string) => activitiesFor(input, 'live-migration', summary);
+  const handle = await unwrap(
+    acts(`start iperf3 ${input.client.name} → ${input.server.name}:${input.port} and ping`).startTraffic({
+      cluster: input.cluster,
+      experimentId,
+      server: input.server,
+      client: input.client,
+      serverAddress: input.serverAddress,
+      port: input.port,
+      intervalMs: input.intervalMs,
+    }),
+  );
+  const migration = await unwrap(
+    acts(`migrate ${input.server.namespace}/${input.server.name}`).migrateVmi({
+      cluster: input.cluster,
+      vmi: input.server,
+      migrationName: `${experimentId}-migration`.slice(0, 63).replace(/-+$/, ''),
+      timeoutSeconds: 600,
+    }),
+  );
+  const traffic = await unwrap(
+    acts(`collect traffic after a ${input.tailSeconds}s tail`).collectTraffic({ cluster: input.cluster, handle, migration, tailSeconds: input.tailSeconds }),
+  );
+  return { migration, traffic, attempts };
+}

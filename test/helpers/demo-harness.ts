@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { configSchema } from '../../src/config/schema.ts';
+import type { DemoResult } from '../../src/model/result.ts';
+import { createWorker, installQuietRuntime, workflowsPath } from '../../src/worker.ts';
+import { demoInputFromConfig, type DemoInput } from '../../src/workflows/demo-input.ts';
+import { fakeActivities, type FakeBehaviour } from './fake-activities.ts';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** Bundling takes seconds; every test in a process shares one bundle of the real workflow code. */
+export function demoBundle(): Promise<WorkflowBundle> {
+  installQuietRuntime();
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  return bundle;
+}
+
+/** Fast retries so a test that retries twice takes a fraction of a second. */
+export function testInput(overrides: Partial<DemoInput> = {}): DemoInput {
+  const input = demoInputFromConfig(configSchema.parse({ cluster: { provider: 'sandbox' }, retry: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.2, maximumAttempts: 4 } }));
+  return { ...input, ...overrides };
+}
+
+export interface DemoRunOptions {
+  behaviour?: FakeBehaviour;
+  input?: DemoInput;
+  workflowId?: string;
+  /** Runs while the workflow does, with its handle (e.g. to query progress). */
+  during?: (handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>) => Promise<void>;
+}
+
+/** Runs DemoWorkflow on a real server with fake activities; resolves with the result or the failure. */
+export async function runDemoWithFakes(env: TestWorkflowEnvironment, opts: DemoRunOptions = {}): Promise<{ workflowId: string; outcome: DemoResult | Error }> {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    temporal: { ...configSchema.parse({}).temporal, taskQueue, namespace: env.namespace ?? 'default' },
+    activities: fakeActivities(opts.behaviour),
+    workflowBundle: await demoBundle(),
+  });
+  const workflowId = opts.workflowId ?? `test-demo-${randomUUID()}`;
+  const outcome = await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start('DemoWorkflow', { taskQueue, workflowId, args: [opts.input ?? testInput()] });
+    const during = opts.during?.(handle);
+    const result = await handle.result().then(
+      (r: DemoResult) => r,
+      (err: Error) => err,
+    );
+    await during;
+    return result;
+  });
+  return { workflowId, outcome };
+}

@@ -1,0 +1,99 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { DemoActivities } from '../../src/activities/types.ts';
+import type { Probe } from '../../src/model/probe.ts';
+import type { WorkloadRef } from '../../src/model/workload.ts';
+
+/**
+ * Stand-ins for the activity bodies, for workflow tests only: they answer the way the seed's
+ * cluster answered (its addresses and nodes), so the workflow's data flow is exercised for real.
+ */
+export interface FakeBehaviour {
+  /** Activity name → how many attempts fail (retryably) before one succeeds. */
+  failFirst?: Partial<Record<keyof DemoActivities, number>>;
+  /** Activity name → fails at once with a non-retryable error. */
+  failHard?: keyof DemoActivities;
+  /** Probes whose verdict comes back as a failure (by `from→to` key). */
+  failingProbe?: (p: Probe) => boolean;
+  /** Called when an activity starts, e.g. to hold it open while a test queries progress. */
+  onCall?: (name: keyof DemoActivities) => Promise<void> | void;
+  calls?: (keyof DemoActivities)[];
+}
+
+const ADDRESSES: Record<string, { ip: string; node: string }> = {
+  'green/webserver': { ip: '203.203.0.4', node: 'ovn-worker' },
+  'green/vm-a': { ip: '203.203.0.5', node: 'ovn-worker2' },
+  'green/vm-b': { ip: '203.203.0.6', node: 'ovn-worker' },
+  'green/new-webserver': { ip: '203.203.0.8', node: 'ovn-worker' },
+  'blue/vm-a': { ip: '192.168.0.5', node: 'ovn-worker2' },
+};
+
+export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
+  const enter = async (name: keyof DemoActivities) => {
+    b.calls?.push(name);
+    await b.onCall?.(name);
+    const { attempt } = Context.current().info;
+    if (b.failHard === name) throw ApplicationFailure.nonRetryable(`${name}: the cluster refused the request`, 'InvalidInput');
+    const failures = b.failFirst?.[name] ?? 0;
+    if (attempt <= failures) throw new Error(`${name}: transient failure on attempt ${attempt}`);
+  };
+  const where = (w: WorkloadRef) => {
+    const a = ADDRESSES[`${w.namespace}/${w.name}`];
+    if (!a) throw new Error(`fake cluster has no ${w.namespace}/${w.name}`);
+    return a;
+  };
+  return {
+    async preflight(req) {
+      await enter('preflight');
+      return { provider: req.provider, tools: [{ name: 'kubectl', found: true, version: 'v1.33.0' }] };
+    },
+    async ensureCluster(req) {
+      await enter('ensureCluster');
+      return { provider: req.provider, name: req.clusterName, kubeconfigPath: '/tmp/fake/kubeconfig' };
+    },
+    async applyManifests(req) {
+      await enter('applyManifests');
+      return { bundle: req.bundle, objects: [{ apiVersion: 'v1', kind: 'Namespace', name: req.scenario.green.namespace, action: 'created' }] };
+    },
+    async waitReady(req) {
+      await enter('waitReady');
+      return { ready: req.targets.map((target) => ({ target, readyAt: new Date().toISOString() })), waitedMs: 1200 };
+    },
+    async discoverAddresses(req) {
+      await enter('discoverAddresses');
+      return req.workloads.map((w) => ({ ...w, node: where(w).node, udnIP: where(w).ip }));
+    },
+    async runProbes(req) {
+      await enter('runProbes');
+      return req.probes.map((probe) => {
+        const failing = b.failingProbe?.(probe) ?? false;
+        const reached = (probe.expect === 'allow') !== failing;
+        return {
+          probe,
+          reached,
+          detail: reached ? 'HTTP 200 "webserver"' : '100% packet loss',
+          verdict: failing ? 'fail' : 'pass',
+          startedAt: new Date().toISOString(),
+          durationMs: 40,
+          evidence: reached ? 'webserver' : '35 packets transmitted, 0 received, 100% packet loss',
+        };
+      });
+    },
+    async startTraffic(req) {
+      await enter('startTraffic');
+      return { experimentId: req.experimentId, server: req.server, client: req.client, startedAt: new Date().toISOString() };
+    },
+    async migrateVmi(req) {
+      await enter('migrateVmi');
+      const { ip, node } = where(req.vmi);
+      return { migrationName: req.migrationName, sourceNode: node, targetNode: node === 'ovn-worker' ? 'ovn-worker2' : 'ovn-worker', startedAt: new Date().toISOString(), endedAt: new Date().toISOString(), addressBefore: ip, addressAfter: ip };
+    },
+    async collectTraffic() {
+      await enter('collectTraffic');
+      return { survived: true, downtimeMs: 120, resolutionMs: 10, rawFiles: ['/tmp/fake/iperf3.json'], summary: 'longest gap 120 ms at 10 ms resolution' };
+    },
+    async writeReport() {
+      await enter('writeReport');
+      return { files: ['/tmp/fake/report.md'] };
+    },
+  };
+}

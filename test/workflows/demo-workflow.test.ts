@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { DemoActivities } from '../../src/activities/types.ts';
+import { STEP_IDS } from '../../src/config/steps.ts';
+import type { DemoResult } from '../../src/model/result.ts';
+import { progressQuery } from '../../src/workflows/step-tracker.ts';
+import { runDemoWithFakes } from '../helpers/demo-harness.ts';
+import { startTestServer } from '../helpers/temporal-env.ts';
+
+const CHECK_IDS = ['east-west', 'egress', 'live-migration', 'isolation-blue-to-green', 'isolation-green-to-blue', 'netpol-baseline-9000', 'netpol-blocks-9000', 'netpol-allows-9001'];
+
+function failedResult(outcome: DemoResult | Error): DemoResult {
+  assert.ok(outcome instanceof WorkflowFailedError, `expected the workflow to fail, got ${JSON.stringify(outcome).slice(0, 200)}`);
+  const cause = outcome.cause;
+  assert.ok(cause instanceof ApplicationFailure);
+  assert.equal(cause.type, 'StepFailed');
+  return cause.details?.[0] as DemoResult;
+}
+
+describe('DemoWorkflow with fake activities on a real dev server', { timeout: 240_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    env = await startTestServer();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('runs every step in the seed order and passes all eight checks', async () => {
+    const calls: (keyof DemoActivities)[] = [];
+    const { outcome, workflowId } = await runDemoWithFakes(env, { behaviour: { calls } });
+    assert.ok(!(outcome instanceof Error), String(outcome));
+    assert.equal(outcome.status, 'passed');
+    assert.equal(outcome.workflowId, workflowId);
+    assert.deepEqual(outcome.steps.map((s) => s.id), STEP_IDS);
+    assert.ok(outcome.steps.every((s) => s.state === 'succeeded' && s.attempts === 1), JSON.stringify(outcome.steps));
+    const starts = outcome.steps.map((s) => Date.parse(s.startedAt!));
+    assert.deepEqual([...starts].sort((a, b) => a - b), starts, 'steps started in order');
+    assert.deepEqual(outcome.checks.map((c) => c.id), CHECK_IDS);
+    assert.ok(outcome.checks.every((c) => c.passed));
+    assert.equal(calls[0], 'preflight');
+    assert.equal(calls[1], 'ensureCluster');
+    assert.equal(calls.at(-1), 'writeReport');
+    assert.deepEqual(calls.filter((c) => c === 'migrateVmi'), ['migrateVmi']);
+    assert.deepEqual(outcome.migration, {
+      vmi: 'green/vm-b', sourceNode: 'ovn-worker', targetNode: 'ovn-worker2', addressBefore: '203.203.0.6', addressAfter: '203.203.0.6',
+      survived: true, downtimeMs: 120, resolutionMs: 10,
+    });
+  });
+
+  it('returns the result contract: exactly these keys, a check with evidence, the child workflow under an explicit id', async () => {
+    const { outcome, workflowId } = await runDemoWithFakes(env);
+    assert.ok(!(outcome instanceof Error));
+    assert.deepEqual(Object.keys(outcome).sort(), ['checks', 'migration', 'runId', 'status', 'steps', 'workflowId']);
+    assert.deepEqual(Object.keys(outcome.steps[0]!).sort(), ['attempts', 'endedAt', 'id', 'outcome', 'startedAt', 'state', 'title']);
+    const eastWest = outcome.checks.find((c) => c.id === 'east-west')!;
+    assert.deepEqual(Object.keys(eastWest).sort(), ['description', 'evidence', 'expected', 'id', 'observed', 'passed']);
+    assert.match(eastWest.expected, /green\/vm-a → green\/webserver http:9000\/hostname: reachable/);
+    assert.deepEqual(eastWest.evidence, ['webserver']);
+    const child = await env.client.workflow.getHandle(`${workflowId}/live-migration`).describe();
+    assert.equal(child.type, 'LiveMigrationWorkflow');
+  });
+
+  it('retries an activity that fails twice, and the run passes with the attempts recorded', async () => {
+    const calls: (keyof DemoActivities)[] = [];
+    const { outcome } = await runDemoWithFakes(env, { behaviour: { calls, failFirst: { ensureCluster: 2 } } });
+    assert.ok(!(outcome instanceof Error), String(outcome));
+    assert.equal(outcome.status, 'passed');
+    assert.equal(outcome.steps.find((s) => s.id === 'ensure-cluster')?.attempts, 3);
+    assert.equal(calls.filter((c) => c === 'ensureCluster').length, 3);
+  });
+
+  it('fails fast on a non-retryable error, keeping what ran and naming the step', async () => {
+    const calls: (keyof DemoActivities)[] = [];
+    const { outcome } = await runDemoWithFakes(env, { behaviour: { calls, failHard: 'waitReady' } });
+    const result = failedResult(outcome);
+    assert.equal(calls.filter((c) => c === 'waitReady').length, 1, 'no retry of a non-retryable failure');
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(result.failure, { step: 'wait-green-ready', type: 'InvalidInput', message: 'waitReady: the cluster refused the request' });
+    const byId = new Map(result.steps.map((s) => [s.id, s]));
+    assert.equal(byId.get('apply-green-workloads')?.state, 'succeeded');
+    assert.equal(byId.get('wait-green-ready')?.state, 'failed');
+    assert.equal(byId.get('wait-green-ready')?.attempts, 1);
+    assert.equal(byId.get('discover-addresses')?.state, 'pending');
+  });
+
+  it('fails the step once retries are exhausted, with the attempt count', async () => {
+    const { outcome } = await runDemoWithFakes(env, { behaviour: { failFirst: { applyManifests: 99 } } });
+    const result = failedResult(outcome);
+    const step = result.steps.find((s) => s.id === 'apply-green-network')!;
+    assert.equal(step.state, 'failed');
+    assert.equal(step.attempts, 4);
+    assert.match(step.outcome, /transient failure on attempt 4/);
+  });
+
+  it('shows the running step through the progress query', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let seen: DemoResult | undefined;
+    const { outcome } = await runDemoWithFakes(env, {
+      behaviour: { onCall: (name) => (name === 'waitReady' ? held : undefined) },
+      during: async (handle) => {
+        for (let i = 0; i < 200 && !seen; i++) {
+          const p = await handle.query(progressQuery);
+          if (p.steps.some((s) => s.id === 'wait-green-ready' && s.state === 'running')) seen = p;
+          else await new Promise((r) => setTimeout(r, 50));
+        }
+        release();
+      },
+    });
+    assert.ok(seen, 'progress never showed wait-green-ready running');
+    assert.equal(seen.status, 'running');
+    assert.equal(seen.steps.find((s) => s.id === 'apply-green-workloads')?.state, 'succeeded');
+    assert.equal(seen.steps.find((s) => s.id === 'discover-addresses')?.state, 'pending');
+    assert.ok(!(outcome instanceof Error));
+  });
+
+  it('completes with status failed when a check fails, and still runs every step', async () => {
+    const { outcome } = await runDemoWithFakes(env, { behaviour: { failingProbe: (p) => p.expect === 'deny' && p.protocol === 'icmp' } });
+    assert.ok(!(outcome instanceof Error), String(outcome));
+    assert.equal(outcome.status, 'failed');
+    const failed = outcome.checks.filter((c) => !c.passed).map((c) => c.id);
+    assert.deepEqual(failed, ['isolation-blue-to-green', 'isolation-green-to-blue']);
+    assert.ok(outcome.steps.every((s) => s.state === 'succeeded'));
+  });
+});
