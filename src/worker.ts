@@ -1,3 +1,5 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
@@ -9,11 +11,33 @@ export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', impor
 
 let runtimeInstalled = false;
 
-/** Keeps the SDK's own log to warnings, so a person following a run sees our progress, not core's chatter. */
-export function installQuietRuntime(): void {
+/**
+ * Installs the SDK runtime once per process. With a log file, the SDK's own log goes there, so
+ * a person following a run in the terminal sees our progress rather than the SDK's chatter;
+ * without one, warnings go to stderr.
+ */
+export function installRuntime(logFile?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  if (!logFile) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    return;
+  }
+  mkdirSync(dirname(logFile), { recursive: true });
+  const sink = createWriteStream(logFile, { flags: 'a' });
+  const logger = new DefaultLogger('INFO', ({ level, message, meta, timestampNanos }) => {
+    const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+    sink.write(`${time} ${level} ${message}${meta ? ` ${safeJson(meta)}` : ''}\n`);
+  });
+  Runtime.install({ logger });
+}
+
+function safeJson(meta: unknown): string {
+  try {
+    return JSON.stringify(meta, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v));
+  } catch {
+    return String(meta);
+  }
 }
 
 export interface WorkerOptions {

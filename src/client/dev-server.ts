@@ -1,7 +1,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError } from '../errors.ts';
 import { locateTemporalCli } from './temporal-binary.ts';
@@ -88,10 +89,11 @@ export async function startDevServer(
     '--log-format', 'pretty',
     '--log-level', 'warn',
   ];
-  const logTo = { file: f.log, append: true } as const;
-  // Detached in its own process group and not cleaned up with us: it must outlive this CLI.
-  const child = execa(binary.path, args, { detached: true, cleanup: false, stdin: 'ignore', stdout: logTo, stderr: logTo, reject: false });
-  child.catch(() => undefined);
+  const logFd = openSync(f.log, 'a');
+  // A daemon, not a subprocess: detached in its own process group, writing straight to its log
+  // file (execa would pipe through us), so it outlives this CLI.
+  const child = spawn(binary.path, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
   child.unref();
   if (child.pid === undefined) throw new InfrastructureError(`could not start ${binary.path}; see ${f.log}`);
   const record: PidRecord = { pid: child.pid, port: opts.port, uiPort: opts.uiPort, binary: binary.path, startedAt: new Date().toISOString() };

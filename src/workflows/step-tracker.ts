@@ -1,9 +1,8 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Attempted } from '../activities/types.ts';
 import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
 import type { CheckResult, DemoResult, StepRecord } from '../model/result.ts';
-
-export const progressQuery = defineQuery<DemoResult>('progress');
+import { progressQuery } from './queries.ts';
 
 /** Unwraps an instrumented activity call and remembers the attempt that succeeded. */
 export type Act = <T>(call: Promise<Attempted<T>>) => Promise<T>;

@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { configSchema } from '../../src/config/schema.ts';
 import type { DemoResult } from '../../src/model/result.ts';
-import { createWorker, installQuietRuntime, workflowsPath } from '../../src/worker.ts';
+import { createWorker, installRuntime, workflowsPath } from '../../src/worker.ts';
 import { demoInputFromConfig, type DemoInput } from '../../src/workflows/demo-input.ts';
 import { fakeActivities, type FakeBehaviour } from './fake-activities.ts';
 
@@ -11,7 +11,7 @@ let bundle: Promise<WorkflowBundle> | undefined;
 
 /** Bundling takes seconds; every test in a process shares one bundle of the real workflow code. */
 export function demoBundle(): Promise<WorkflowBundle> {
-  installQuietRuntime();
+  installRuntime();
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
   return bundle;
 }

@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DemoActivities } from '../../src/activities/types.ts';
 import { STEP_IDS } from '../../src/config/steps.ts';
 import type { DemoResult } from '../../src/model/result.ts';
-import { progressQuery } from '../../src/workflows/step-tracker.ts';
+import { progressQuery } from '../../src/workflows/queries.ts';
 import { runDemoWithFakes } from '../helpers/demo-harness.ts';
 import { startTestServer } from '../helpers/temporal-env.ts';
 

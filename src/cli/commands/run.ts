@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { connectClient, connectWorker } from '../../client/connection.ts';
+import { ensureTemporalServer } from '../../client/ensure-server.ts';
+import { workflowUrl } from '../../client/web-ui.ts';
+import { loadConfig, type LoadedConfig } from '../../config/load.ts';
+import { ExitCode } from '../../errors.ts';
+import type { DemoResult } from '../../model/result.ts';
+import { paths } from '../../config/paths.ts';
+import { createWorker, installRuntime } from '../../worker.ts';
+import { demoInputFromConfig } from '../../workflows/demo-input.ts';
+import { exitCodeFor } from '../exit-code.ts';
+import { follow } from '../follow.ts';
+import { info, printJson } from '../io.ts';
+import { closedResult } from '../outcome.ts';
+import { renderResult } from '../render.ts';
+import { newWorkflowId, validateWorkflowId } from '../workflow-id.ts';
+
+interface RunOptions {
+  sandbox?: boolean;
+  config?: string;
+  json?: boolean;
+  detach?: boolean;
+  worker: boolean;
+  workflowId?: string;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('start DemoWorkflow (or attach to the open run with --workflow-id) and follow it to the end')
+    .option('--sandbox', 'run on the sandbox cluster (no Docker needed) instead of kind')
+    .option('-c, --config <file>', 'YAML config file (see config.example.yaml)')
+    .option('--json', 'print exactly one JSON document, the result, on stdout')
+    .option('--detach', 'start the run and return at once; a worker elsewhere executes it')
+    .option('--no-worker', 'do not run a worker in this process (one runs elsewhere: `udn-demo worker`)')
+    .option('--workflow-id <id>', 'workflow id; if that run is still open, attach to it instead of starting another')
+    .addHelpText('after', '\nExit codes: 0 all checks passed, 1 a check failed, 2 usage/config/input error, 3 infrastructure error.')
+    .action(async (opts: RunOptions) => {
+      process.exitCode = await run(opts);
+    });
+}
+
+async function run(opts: RunOptions): Promise<number> {
+  const workflowId = opts.workflowId === undefined ? undefined : validateWorkflowId(opts.workflowId);
+  const loaded = await loadConfig(opts.config);
+  if (opts.sandbox) loaded.config.cluster.provider = 'sandbox';
+  await ensureTemporalServer(loaded, info);
+  const client = await connectClient(loaded.config.temporal);
+  try {
+    const id = workflowId ?? newWorkflowId(loaded.config.cluster.provider);
+    const { handle, state } = await startOrAttach(client, loaded, id);
+    const { temporal } = loaded.config;
+    if (state === 'closed') {
+      info(`run ${id} has already ended; its result:`);
+      return report(await closedResult(handle), opts.json);
+    }
+    info(`${state === 'attached' ? 'attached to' : 'started'} ${id}`);
+    info(`Web UI: ${workflowUrl(temporal, id)}`);
+    if (opts.detach) {
+      if (opts.json) printJson({ workflowId: id, status: 'running' });
+      info(`detached; follow with \`udn-demo status ${id}\`, or resume here with \`udn-demo run --workflow-id ${id}\``);
+      return ExitCode.passed;
+    }
+    const result = await followWithOptionalWorker(client, handle, loaded, opts.worker);
+    if (result === 'interrupted') {
+      info(`interrupted; the run goes on in Temporal. Resume with \`udn-demo run --workflow-id ${id}\``);
+      return 130;
+    }
+    info(`Web UI: ${workflowUrl(temporal, id)}`);
+    return report(result, opts.json);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function startOrAttach(client: Client, loaded: LoadedConfig, workflowId: string): Promise<{ handle: WorkflowHandle; state: 'started' | 'attached' | 'closed' }> {
+  const existing = client.workflow.getHandle(workflowId);
+  try {
+    const { status } = await existing.describe();
+    return { handle: existing, state: status.name === 'RUNNING' ? 'attached' : 'closed' };
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  const { config } = loaded;
+  try {
+    const handle = await client.workflow.start('DemoWorkflow', {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [demoInputFromConfig(config)],
+      staticSummary: `udn-demo on the ${config.cluster.provider} cluster "${config.cluster.name}"`,
+      staticDetails: [
+        `Config: ${loaded.source}`,
+        `green: namespace ${config.scenario.green.namespace}, UDN ${config.scenario.green.subnet}`,
+        `blue: namespace ${config.scenario.blue.namespace}, UDN ${config.scenario.blue.subnet}`,
+        `migrated VM: ${config.scenario.migration.vm}`,
+      ].join('\n\n'),
+    });
+    return { handle, state: 'started' };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { handle: existing, state: 'attached' };
+    throw err;
+  }
+}
+
+async function followWithOptionalWorker(client: Client, handle: WorkflowHandle, loaded: LoadedConfig, withWorker: boolean): Promise<DemoResult | 'interrupted'> {
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    // Without a worker of ours there is nothing to drain: leave now.
+    if (!withWorker) {
+      info(`interrupted; the run goes on in Temporal. Resume with \`udn-demo run --workflow-id ${handle.workflowId}\``);
+      process.exit(130);
+    }
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const following = () => follow(client, handle, { print: info });
+    if (!withWorker) return await following();
+    const logFile = join(paths.dataDir, 'logs', `${handle.workflowId.replace(/[^A-Za-z0-9._-]/g, '_')}.worker.log`);
+    installRuntime(logFile);
+    info(`worker: in this process; its log is ${logFile}`);
+    const connection = await connectWorker(loaded.config.temporal);
+    try {
+      const worker = await createWorker({ connection, temporal: loaded.config.temporal });
+      return await worker.runUntil(following);
+    } catch (err) {
+      if (interrupted) return 'interrupted';
+      throw err;
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function report(result: DemoResult, json: boolean | undefined): number {
+  if (json) printJson(result);
+  else process.stdout.write(`\n${renderResult(result)}\n`);
+  return exitCodeFor(result);
+}

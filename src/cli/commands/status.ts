@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { connectClient } from '../../client/connection.ts';
+import { workflowUrl } from '../../client/web-ui.ts';
+import { loadConfig } from '../../config/load.ts';
+import { ExitCode, InputError } from '../../errors.ts';
+import { exitCodeFor } from '../exit-code.ts';
+import { info, printJson } from '../io.ts';
+import { closedResult, openProgress } from '../outcome.ts';
+import { renderResult } from '../render.ts';
+import { validateWorkflowId } from '../workflow-id.ts';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description("show a run's steps and checks (live progress if it is still open)")
+    .argument('<workflowId>', 'the run, as printed by `udn-demo run` or `udn-demo list`')
+    .option('-c, --config <file>', 'YAML config file')
+    .option('--json', 'print the result JSON on stdout')
+    .addHelpText('after', '\nExit codes: as `run` for a closed run; 0 while it is still running.')
+    .action(async (workflowId: string, opts: { config?: string; json?: boolean }) => {
+      validateWorkflowId(workflowId);
+      const { config } = await loadConfig(opts.config);
+      const client = await connectClient(config.temporal);
+      try {
+        const handle = client.workflow.getHandle(workflowId);
+        let description;
+        try {
+          description = await handle.describe();
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw new InputError(`no run with workflow id "${workflowId}" in namespace ${config.temporal.namespace}`);
+          throw err;
+        }
+        if (description.status.name === 'RUNNING') {
+          const progress = await openProgress(client, handle);
+          if (!progress) {
+            if (opts.json) printJson({ workflowId, runId: description.runId, status: 'running', steps: [], checks: [], migration: null });
+            info(`run ${workflowId} is running, but no worker answered; start one with \`udn-demo worker\``);
+          } else if (opts.json) printJson(progress);
+          else process.stdout.write(`${renderResult(progress)}\n`);
+          info(`Web UI: ${workflowUrl(config.temporal, workflowId)}`);
+          process.exitCode = ExitCode.passed;
+          return;
+        }
+        const result = await closedResult(handle);
+        if (opts.json) printJson(result);
+        else process.stdout.write(`${renderResult(result)}\n`);
+        info(`Web UI: ${workflowUrl(config.temporal, workflowId)}`);
+        process.exitCode = exitCodeFor(result);
+      } finally {
+        await client.connection.close();
+      }
+    });
+}

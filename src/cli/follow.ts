@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { DemoResult, StepState } from '../model/result.ts';
+import { closedResult, openProgress } from './outcome.ts';
+import { formatDuration, stepLine } from './render.ts';
+
+export interface FollowOptions {
+  print: (line: string) => void;
+  pollMs?: number;
+  /** How often a step that is still running says so. */
+  stillRunningEveryMs?: number;
+}
+
+/**
+ * Prints each step as it starts and ends, retries as they happen (from the server's view of
+ * pending activities), and a reminder on long waits; resolves with the run's result.
+ */
+export async function follow(client: Client, handle: WorkflowHandle, opts: FollowOptions): Promise<DemoResult> {
+  const pollMs = opts.pollMs ?? 500;
+  const stillEvery = opts.stillRunningEveryMs ?? 30_000;
+  const states = new Map<string, StepState>();
+  const retriesSeen = new Set<string>();
+  let lastStill = Date.now();
+  let settled = false;
+  const done = closedResult(handle).finally(() => (settled = true));
+  done.catch(() => undefined);
+
+  const show = (p: DemoResult) => {
+    p.steps.forEach((step, i) => {
+      if (states.get(step.id) === step.state || (step.state === 'pending' && !states.has(step.id))) return;
+      states.set(step.id, step.state);
+      opts.print(stepLine(step, i, p.steps.length));
+      lastStill = Date.now();
+    });
+  };
+
+  for (let tick = 0; !settled; tick++) {
+    const progress = await openProgress(client, handle);
+    if (progress) show(progress);
+    if (tick % 4 === 0) await showRetries(handle, retriesSeen, opts.print);
+    const running = progress?.steps.find((s) => s.state === 'running');
+    if (running?.startedAt && Date.now() - lastStill >= stillEvery) {
+      opts.print(`  … ${running.id} still running after ${formatDuration(Date.now() - Date.parse(running.startedAt))}`);
+      lastStill = Date.now();
+    }
+    if (!progress && tick === 10) opts.print('  … no worker has answered yet; start one with `udn-demo worker` if none is running');
+    await Promise.race([done.catch(() => undefined), sleep(pollMs)]);
+  }
+  const result = await done;
+  show(result);
+  return result;
+}
+
+async function showRetries(handle: WorkflowHandle, seen: Set<string>, print: (line: string) => void): Promise<void> {
+  let pending;
+  try {
+    pending = (await handle.describe()).raw.pendingActivities ?? [];
+  } catch {
+    return;
+  }
+  for (const a of pending) {
+    const attempt = a.attempt ?? 1;
+    const key = `${a.activityId}:${attempt}`;
+    if (attempt > 1 && !seen.has(key)) {
+      seen.add(key);
+      print(`  ↻ ${a.activityType?.name ?? 'activity'} attempt ${attempt}${a.lastFailure?.message ? ` after: ${a.lastFailure.message}` : ''}`);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UserFacingError, errorMessage, firstLine } from '../errors.ts';
+import { registerDevServer } from './commands/dev-server.ts';
+import { registerList } from './commands/list.ts';
+import { registerRun } from './commands/run.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerWorker } from './commands/worker.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('udn-demo')
+    .description('Run and prove the OVN-Kubernetes primary user-defined-network demo (FOSDEM 2025) as durable Temporal workflows')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerRun(program);
+  registerWorker(program);
+  registerStatus(program);
+  registerList(program);
+  registerDevServer(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** One line per user error, the contract's exit codes, and a stack only when asked for. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = exitFor(err);
+  }
+}
+
+function exitFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end through here too, with exit code 0.
+    return err.exitCode === 0 ? 0 : ExitCode.usage;
+  }
+  if (err instanceof UserFacingError) {
+    process.stderr.write(`udn-demo: ${err.message}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`udn-demo: ${firstLine(errorMessage(err))}\n`);
+  if (process.env.UDN_DEMO_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+  else process.stderr.write('udn-demo: (unexpected error; set UDN_DEMO_DEBUG=1 for details)\n');
+  return ExitCode.infrastructure;
+}

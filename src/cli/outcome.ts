@@ -1,0 +1,29 @@
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { InfrastructureError, errorMessage } from '../errors.ts';
+import type { DemoResult } from '../model/result.ts';
+import { progressQuery } from '../workflows/queries.ts';
+
+/**
+ * The result of a closed run. A run that failed in a step carries its result in the failure's
+ * details (the step tracker puts it there), so a failed run reports as fully as a passed one.
+ */
+export async function closedResult(handle: WorkflowHandle): Promise<DemoResult> {
+  try {
+    return (await handle.result()) as DemoResult;
+  } catch (err) {
+    if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'StepFailed') {
+      return err.cause.details?.[0] as DemoResult;
+    }
+    throw new InfrastructureError(`run ${handle.workflowId} ended without a result: ${errorMessage(err instanceof WorkflowFailedError && err.cause ? err.cause : err)}`);
+  }
+}
+
+/** Progress of an open run; undefined when no worker answers within the deadline. */
+export async function openProgress(client: Client, handle: WorkflowHandle, deadlineMs = 3000): Promise<DemoResult | undefined> {
+  try {
+    return await client.connection.withDeadline(Date.now() + deadlineMs, () => handle.query(progressQuery));
+  } catch {
+    return undefined;
+  }
+}

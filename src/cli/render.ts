@@ -1,0 +1,30 @@
+import type { DemoResult, StepRecord } from '../model/result.ts';
+
+const MARK: Record<StepRecord['state'], string> = { pending: '·', running: '▶', succeeded: '✓', failed: '✗', skipped: '↷' };
+
+export function stepLine(step: StepRecord, index: number, total: number): string {
+  const n = String(index + 1).padStart(String(total).length);
+  const took = step.startedAt && step.endedAt ? ` (${formatDuration(Date.parse(step.endedAt) - Date.parse(step.startedAt))})` : '';
+  const retries = step.attempts > 1 ? ` [${step.attempts} attempts]` : '';
+  const what = step.outcome || step.title;
+  return `${MARK[step.state]} [${n}/${total}] ${step.id}${took}${retries} ${what}`;
+}
+
+/** The end-of-run summary a person reads: steps, then every claim with what was observed. */
+export function renderResult(result: DemoResult): string {
+  const lines = [`Run ${result.workflowId}: ${result.status.toUpperCase()}`, ''];
+  result.steps.forEach((s, i) => lines.push(`  ${stepLine(s, i, result.steps.length)}`));
+  if (result.checks.length > 0) {
+    lines.push('', 'Checks:');
+    for (const c of result.checks) lines.push(`  ${c.passed ? 'PASS' : 'FAIL'} ${c.id}: ${c.description}`, `       expected ${c.expected}`, `       observed ${c.observed}`);
+  }
+  if (result.failure) lines.push('', `Stopped at step ${result.failure.step}: ${result.failure.message}`);
+  return lines.join('\n');
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
