@@ -4,6 +4,7 @@ import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { configSchema } from '../../src/config/schema.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { createWorker, installRuntime, workflowsPath } from '../../src/worker.ts';
+import { TEST_SDK_LOG } from './temporal-env.ts';
 import { demoInputFromConfig, type DemoInput } from '../../src/workflows/demo-input.ts';
 import { fakeActivities, type FakeBehaviour } from './fake-activities.ts';
 
@@ -11,7 +12,7 @@ let bundle: Promise<WorkflowBundle> | undefined;
 
 /** Bundling takes seconds; every test in a process shares one bundle of the real workflow code. */
 export function demoBundle(): Promise<WorkflowBundle> {
-  installRuntime();
+  installRuntime(TEST_SDK_LOG);
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
   return bundle;
 }
