@@ -9,15 +9,20 @@ import { registerWorker } from './commands/worker.ts';
 export function buildProgram(): Command {
   const program = new Command('udn-demo')
     .description('Run and prove the OVN-Kubernetes primary user-defined-network demo (FOSDEM 2025) as durable Temporal workflows')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      // Commander's "error: …" becomes our one-line form; help text is written unchanged.
+      outputError: (text, write) => write(`udn-demo: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+    });
   registerRun(program);
   registerWorker(program);
   registerStatus(program);
   registerList(program);
   registerDevServer(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  for (const cmd of program.commands) {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) sub.exitOverride();
+  }
   return program;
 }
 

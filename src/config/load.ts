@@ -32,7 +32,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   }
   if (env.TEMPORAL_API_KEY && temporal.apiKeyEnv === undefined) temporal.apiKeyEnv = 'TEMPORAL_API_KEY';
   const parsed = configSchema.safeParse({ ...raw, temporal });
-  if (!parsed.success) throw new InputError(`${source}: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new InputError(`${file === undefined ? 'config (defaults and TEMPORAL_* environment)' : `config ${file}`}: ${describeIssues(parsed.error.issues)}`);
   return {
     config: parsed.data,
     temporalAddressExplicit: fileTemporal.address !== undefined || Boolean(env.TEMPORAL_ADDRESS),

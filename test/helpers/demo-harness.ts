@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { configSchema } from '../../src/config/schema.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { createWorker, installRuntime, workflowsPath } from '../../src/worker.ts';
@@ -28,21 +29,41 @@ export interface DemoRunOptions {
   input?: DemoInput;
   workflowId?: string;
   /** Runs while the workflow does, with its handle (e.g. to query progress). */
-  during?: (handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>) => Promise<void>;
+  during?: (handle: WorkflowHandle) => Promise<void>;
 }
 
 /** Runs DemoWorkflow on a real server with fake activities; resolves with the result or the failure. */
-export async function runDemoWithFakes(env: TestWorkflowEnvironment, opts: DemoRunOptions = {}): Promise<{ workflowId: string; outcome: DemoResult | Error }> {
+export async function runDemoWithFakes(env: TestWorkflowEnvironment, opts: DemoRunOptions = {}): Promise<DemoRunOutcome> {
+  return runDemo(env.client, env.nativeConnection, opts);
+}
+
+/** The same against any server, e.g. the embedded dev server. */
+export async function runDemoOnClient(client: Client, address: string, opts: DemoRunOptions = {}): Promise<DemoRunOutcome> {
+  installRuntime(TEST_SDK_LOG);
+  const connection = await NativeConnection.connect({ address });
+  try {
+    return await runDemo(client, connection, opts);
+  } finally {
+    await connection.close();
+  }
+}
+
+export interface DemoRunOutcome {
+  workflowId: string;
+  outcome: DemoResult | Error;
+}
+
+async function runDemo(client: Client, connection: NativeConnection, opts: DemoRunOptions): Promise<DemoRunOutcome> {
   const taskQueue = `test-${randomUUID()}`;
   const worker = await createWorker({
-    connection: env.nativeConnection,
-    temporal: { ...configSchema.parse({}).temporal, taskQueue, namespace: env.namespace ?? 'default' },
+    connection,
+    temporal: { ...configSchema.parse({}).temporal, taskQueue, namespace: client.options.namespace },
     activities: fakeActivities(opts.behaviour),
     workflowBundle: await demoBundle(),
   });
   const workflowId = opts.workflowId ?? `test-demo-${randomUUID()}`;
   const outcome = await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start('DemoWorkflow', { taskQueue, workflowId, args: [opts.input ?? testInput()] });
+    const handle = await client.workflow.start('DemoWorkflow', { taskQueue, workflowId, args: [opts.input ?? testInput()] });
     const during = opts.during?.(handle);
     const result = await handle.result().then(
       (r: DemoResult) => r,

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { DemoResult } from '../../src/model/result.ts';
+import { assertOneLineError, cli } from '../helpers/cli.ts';
+import { startTestServer } from '../helpers/temporal-env.ts';
+
+/**
+ * The real CLI with its real activities against a real server. Until the sandbox lands, a
+ * sandbox run must stop at its first step with "not implemented yet" and exit 3.
+ */
+describe('udn-demo run, status, list against a real server', { timeout: 240_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let vars: Record<string, string>;
+  before(async () => {
+    env = await startTestServer();
+    vars = { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: await mkdtemp(join(tmpdir(), 'udn-cli-')) };
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('run --sandbox --json: exactly one JSON document, the failed step named, exit 3', async () => {
+    const r = await cli(['run', '--sandbox', '--json', '--workflow-id', 'cli-json-run'], vars);
+    assert.equal(r.exitCode, 3, r.stderr);
+    const result = JSON.parse(r.stdout) as DemoResult;
+    assert.equal(result.workflowId, 'cli-json-run');
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failure?.step, 'preflight');
+    assert.equal(result.failure?.type, 'NotImplemented');
+    assert.match(result.failure!.message, /not implemented yet/);
+    assert.equal(result.steps.length, 18);
+    assert.deepEqual(result.checks, []);
+    assert.match(r.stderr, /Web UI: http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/cli-json-run/);
+    assert.match(r.stderr, /✗ \[ 1\/18\] preflight/);
+  });
+
+  it('status and list read the same run back; a rerun of the id shows its result, starting nothing', async () => {
+    const status = await cli(['status', 'cli-json-run', '--json'], vars);
+    assert.equal(status.exitCode, 3);
+    assert.equal((JSON.parse(status.stdout) as DemoResult).failure?.step, 'preflight');
+    const human = await cli(['status', 'cli-json-run'], vars);
+    assert.match(human.stdout, /Run cli-json-run: FAILED/);
+    assert.match(human.stdout, /Stopped at step preflight: preflight is not implemented yet/);
+    const list = await cli(['list', '--json'], vars);
+    assert.equal(list.exitCode, 0);
+    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'FAILED'));
+    const again = await cli(['run', '--sandbox', '--workflow-id', 'cli-json-run'], vars);
+    assert.equal(again.exitCode, 3);
+    assert.match(again.stderr, /run cli-json-run has already ended/);
+    const runs = [];
+    for await (const wf of env.client.workflow.list({ query: `WorkflowId = 'cli-json-run'` })) runs.push(wf.runId);
+    assert.equal(runs.length, 1, 'no second run was started');
+  });
+
+  it('status of an unknown run is an input error', async () => {
+    const r = await cli(['status', 'no-such-run'], vars);
+    assert.equal(r.exitCode, 2);
+    assert.match(assertOneLineError(r), /^udn-demo: no run with workflow id "no-such-run" in namespace default$/);
+  });
+
+  it('--detach --no-worker starts and returns; run --workflow-id attaches and finishes it with its own worker', async () => {
+    const started = await cli(['run', '--sandbox', '--detach', '--no-worker', '--json', '--workflow-id', 'cli-detached'], vars);
+    assert.equal(started.exitCode, 0, started.stderr);
+    assert.deepEqual(JSON.parse(started.stdout), { workflowId: 'cli-detached', status: 'running' });
+    const waiting = await cli(['status', 'cli-detached'], vars);
+    assert.equal(waiting.exitCode, 0);
+    assert.match(waiting.stderr, /is running, but no worker answered/);
+    const attached = await cli(['run', '--workflow-id', 'cli-detached'], vars);
+    assert.match(attached.stderr, /attached to cli-detached/);
+    assert.equal(attached.exitCode, 3, attached.stderr);
+    assert.match(attached.stdout, /Stopped at step preflight: preflight is not implemented yet/);
+  });
+});

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import getPort from 'get-port';
+import { devServerStatus, startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
+import { isListening } from '../../src/client/tcp-probe.ts';
+import { runDemoOnClient } from '../helpers/demo-harness.ts';
+
+const quiet = () => undefined;
+
+describe('embedded dev server: start, Web UI, persistence, stop', { timeout: 180_000 }, () => {
+  let opts: DevServerOptions;
+  before(async () => {
+    opts = { host: '127.0.0.1', port: await getPort(), uiPort: await getPort(), namespace: 'default', dir: await mkdtemp(join(tmpdir(), 'udn-devserver-')) };
+  });
+  after(async () => {
+    await stopDevServer(opts);
+    await rm(opts.dir, { recursive: true, force: true });
+  });
+
+  it('starts detached, serves gRPC and the Web UI, and reports running', async () => {
+    const status = await startDevServer(opts, quiet);
+    assert.equal(status.state, 'running');
+    assert.ok(status.pid);
+    const page = await fetch(`http://127.0.0.1:${opts.uiPort}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    const again = await startDevServer(opts, quiet);
+    assert.equal(again.pid, status.pid, 'a second start reuses the running server');
+  });
+
+  it("shows a run's steps as activity summaries through the Web UI's API", async () => {
+    const connection = await Connection.connect({ address: `127.0.0.1:${opts.port}` });
+    const client = new Client({ connection });
+    const { workflowId, outcome } = await runDemoOnClient(client, `127.0.0.1:${opts.port}`);
+    assert.ok(!(outcome instanceof Error), String(outcome));
+    await connection.close();
+    const res = await fetch(`http://127.0.0.1:${opts.uiPort}/api/v1/namespaces/default/workflows/${encodeURIComponent(workflowId)}/history`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { history: { events: { eventType: string; userMetadata?: { summary?: { data: string } } }[] } };
+    const summaries = body.history.events
+      .filter((e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')
+      .map((e) => JSON.parse(Buffer.from(e.userMetadata?.summary?.data ?? '', 'base64').toString()) as string);
+    assert.ok(summaries.length >= 16, `expected a summary per activity, got ${summaries.length}`);
+    assert.ok(summaries.includes('preflight: tools for sandbox'), summaries.join('\n'));
+    assert.ok(summaries.some((s) => s.startsWith('wait-green-ready: wait for green/namespace-scoped')), summaries.join('\n'));
+    assert.ok(summaries.some((s) => s.startsWith('report: ')));
+  });
+
+  it('keeps recorded runs across a restart (SQLite file), and stop leaves nothing running', async () => {
+    const before = await devServerStatus(opts);
+    assert.equal(await stopDevServer(opts), 'stopped');
+    assert.equal(await isListening('127.0.0.1', opts.port), false);
+    assert.throws(() => process.kill(before.pid!, 0), 'the server process is gone');
+    assert.equal((await devServerStatus(opts)).state, 'stopped');
+    await startDevServer(opts, quiet);
+    const connection = await Connection.connect({ address: `127.0.0.1:${opts.port}` });
+    const client = new Client({ connection });
+    const runs = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowType = 'DemoWorkflow'` })) runs.push(wf.workflowId);
+    await connection.close();
+    assert.equal(runs.length, 1, 'the run recorded before the restart is still there');
+    assert.equal(await stopDevServer(opts), 'stopped');
+    assert.equal(await stopDevServer(opts), 'not-running');
+  });
+});

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load.ts';
+import { InputError } from '../../src/errors.ts';
+
+let dir: string;
+async function file(name: string, content: string | Buffer): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+describe('config loading', () => {
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'udn-config-'));
+  });
+
+  it('embeds the seed defaults', async () => {
+    const { config, temporalAddressExplicit, source } = await loadConfig(undefined, {});
+    assert.equal(source, 'built-in defaults');
+    assert.equal(temporalAddressExplicit, false);
+    assert.deepEqual(config.scenario.green, { namespace: 'green', subnet: '203.203.0.0/16' });
+    assert.deepEqual(config.scenario.blue, { namespace: 'blue', subnet: '192.168.0.0/16' });
+    assert.equal(config.scenario.migration.vm, 'vm-b');
+    assert.equal(config.temporal.address, '127.0.0.1:7233');
+    assert.equal(config.temporal.taskQueue, 'udn-demo');
+    assert.equal(config.cluster.provider, 'kind');
+  });
+
+  it('merges a YAML file over the defaults', async () => {
+    const path = await file('ok.yaml', 'cluster:\n  provider: sandbox\nscenario:\n  green:\n    namespace: emerald\n    subnet: 10.128.0.0/16\ntimeouts:\n  wait-green-ready: 60\n');
+    const { config, source } = await loadConfig(path, {});
+    assert.equal(source, path);
+    assert.equal(config.cluster.provider, 'sandbox');
+    assert.equal(config.scenario.green.namespace, 'emerald');
+    assert.equal(config.scenario.blue.namespace, 'blue');
+    assert.equal(config.timeouts['wait-green-ready'], 60);
+  });
+
+  it("takes Temporal's own environment variables, and an API key only by the variable's name", async () => {
+    const { config, temporalAddressExplicit } = await loadConfig(undefined, {
+      TEMPORAL_ADDRESS: 'my-ns.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'my-ns.abc12',
+      TEMPORAL_API_KEY: 'secret-value',
+    });
+    assert.equal(temporalAddressExplicit, true);
+    assert.equal(config.temporal.address, 'my-ns.tmprl.cloud:7233');
+    assert.equal(config.temporal.namespace, 'my-ns.abc12');
+    assert.equal(config.temporal.apiKeyEnv, 'TEMPORAL_API_KEY');
+    assert.ok(!JSON.stringify(config).includes('secret-value'), 'the key itself never enters the config');
+  });
+
+  it('treats an address in the file as explicit', async () => {
+    const path = await file('addr.yaml', 'temporal:\n  address: temporal.internal:7233\n');
+    assert.equal((await loadConfig(path, {})).temporalAddressExplicit, true);
+  });
+
+  const bad: [string, string | Buffer, RegExp][] = [
+    ['unknown top-level key', 'clustr: {}\n', /Unrecognized key: "clustr"/],
+    ['unknown nested key', 'scenario:\n  green:\n    namespace: green\n    subnet: 203.203.0.0/16\n    vlan: 3\n', /scenario\.green: Unrecognized key: "vlan"/],
+    ['wrong type', 'scenario:\n  webserverPort: "9000"\n', /scenario\.webserverPort: .*number/],
+    ['bad namespace name', 'scenario:\n  green:\n    namespace: Green_NS\n    subnet: 203.203.0.0/16\n', /scenario\.green\.namespace: must be a DNS-1123 label/],
+    ['not a CIDR', 'scenario:\n  blue:\n    namespace: blue\n    subnet: 192.168.0.0\n', /scenario\.blue\.subnet: "192\.168\.0\.0" is not an IPv4 CIDR/],
+    ['octet above 255', 'scenario:\n  blue:\n    namespace: blue\n    subnet: 192.300.0.0/16\n', /octet above 255/],
+    ['host bits set', 'scenario:\n  blue:\n    namespace: blue\n    subnet: 192.168.1.0/16\n', /host bits set; the network is 192\.168\.0\.0\/16/],
+    ['overlapping subnets', 'scenario:\n  blue:\n    namespace: blue\n    subnet: 203.203.128.0/17\n', /scenario\.blue\.subnet: 203\.203\.128\.0\/17 overlaps green's 203\.203\.0\.0\/16/],
+    ['same namespace twice', 'scenario:\n  blue:\n    namespace: green\n    subnet: 192.168.0.0/16\n', /scenario\.blue\.namespace: must differ/],
+    ['negative timeout', 'timeouts:\n  wait-green-ready: -5\n', /timeouts\.wait-green-ready: .*>0/],
+    ['absurd timeout', 'timeouts:\n  wait-green-ready: 99999999\n', /timeouts\.wait-green-ready: .*<=21600/],
+    ['timeout for an unknown step', 'timeouts:\n  wait-purple-ready: 10\n', /timeouts: Unrecognized key: "wait-purple-ready"/],
+    ['same port twice', 'scenario:\n  newWebserverPort: 9000\n', /newWebserverPort: must differ from webserverPort/],
+    ['port out of range', 'scenario:\n  webserverPort: 70000\n', /scenario\.webserverPort: .*<=65535/],
+    ['migrating the client VM', 'scenario:\n  migration:\n    vm: vm-a\n', /scenario\.migration\.client: must differ/],
+    ['unknown provider', 'cluster:\n  provider: minikube\n', /cluster\.provider: .*"kind"\|"sandbox"/],
+    ['a list instead of a mapping', '- cluster\n- scenario\n', /expected a mapping of settings, got a list/],
+    ['a scalar document', 'just some words\n', /expected a mapping of settings, got string/],
+    ['invalid YAML', 'scenario: [unclosed\n', /not valid YAML/],
+    ['binary bytes', Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00]), /binary data, expected YAML/],
+    ['address without port', 'temporal:\n  address: localhost\n', /temporal\.address: must be host:port/],
+    ['API key variable name', 'temporal:\n  apiKeyEnv: "my key"\n', /temporal\.apiKeyEnv: must be an environment variable name/],
+    ['retry attempts zero', 'retry:\n  maximumAttempts: 0\n', /retry\.maximumAttempts: .*>=1/],
+  ];
+  for (const [what, content, expected] of bad) {
+    it(`rejects ${what} with one line naming the problem`, async () => {
+      const path = await file(`bad-${what.replace(/\W+/g, '-')}.yaml`, content);
+      const err = await loadConfig(path, {}).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof InputError, `expected InputError, got ${String(err)}`);
+      assert.equal(err.exitCode, 2);
+      assert.match(err.message, expected);
+      assert.ok(!err.message.includes('\n'), `one line: ${err.message}`);
+      assert.ok(err.message.startsWith(`config ${path}: `), 'names the file');
+    });
+  }
+
+  it('rejects a bad TEMPORAL_ADDRESS, naming where it came from', async () => {
+    await assert.rejects(loadConfig(undefined, { TEMPORAL_ADDRESS: 'no-port' }), /^InputError: config \(defaults and TEMPORAL_\* environment\): temporal\.address: must be host:port$/);
+  });
+
+  it('rejects a missing file and an unreadable one', async () => {
+    await assert.rejects(loadConfig(join(dir, 'nope.yaml'), {}), /config .*nope\.yaml: no such file/);
+    await assert.rejects(loadConfig(dir, {}), /is a directory/);
+    const locked = await file('locked.yaml', 'cluster: {}\n');
+    await chmod(locked, 0o000);
+    // root reads anything; the check only means something for other users.
+    if (process.getuid?.() !== 0) await assert.rejects(loadConfig(locked, {}), /permission denied/);
+  });
+});
