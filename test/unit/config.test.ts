@@ -108,3 +108,11 @@ describe('config loading', () => {
     if (process.getuid?.() !== 0) await assert.rejects(loadConfig(locked, {}), /permission denied/);
   });
 });
+
+describe('config.example.yaml', () => {
+  it('is valid and equal to the built-in defaults', async () => {
+    const example = await loadConfig(new URL('../../config.example.yaml', import.meta.url).pathname, {});
+    const defaults = await loadConfig(undefined, {});
+    assert.deepEqual({ ...example.config, timeouts: {} }, defaults.config);
+  });
+});
