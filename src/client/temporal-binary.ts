@@ -38,8 +38,14 @@ export async function locateTemporalCli(options: LocateOptions = {}): Promise<Lo
   const goBinary = await which('go', { nothrow: true, path: env.PATH });
   if (goBinary) {
     log(`temporal CLI: building v${TEMPORAL_CLI_VERSION} with Go into ${binDir} (the first build takes several minutes)`);
-    await buildWithGo(goBinary, binDir, cached, env);
-    log(`temporal CLI: ${cached} (from go build)`);
+    const started = Date.now();
+    const ticker = setInterval(() => log(`temporal CLI: still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+    try {
+      await buildWithGo(goBinary, binDir, cached, env);
+    } finally {
+      clearInterval(ticker);
+    }
+    log(`temporal CLI: ${cached} (from go build, ${Math.round((Date.now() - started) / 1000)} s)`);
     return { path: cached, source: 'go build' };
   }
   log(`temporal CLI: no Go toolchain; downloading it through the Temporal SDK into ${binDir}`);

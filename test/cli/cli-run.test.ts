@@ -3,9 +3,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DemoResult } from '../../src/model/result.ts';
-import { assertOneLineError, cli } from '../helpers/cli.ts';
+import { assertOneLineError, cli, spawnCli } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/temporal-env.ts';
 
 /**
@@ -73,5 +74,34 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
     assert.match(attached.stderr, /attached to cli-detached/);
     assert.equal(attached.exitCode, 3, attached.stderr);
     assert.match(attached.stdout, /Stopped at step preflight: preflight is not implemented yet/);
+  });
+
+  it('Ctrl-C while following leaves the run open in Temporal and says how to resume', async () => {
+    const started = await cli(['run', '--sandbox', '--detach', '--no-worker', '--workflow-id', 'cli-interrupted'], vars);
+    assert.equal(started.exitCode, 0, started.stderr);
+    const follower = spawnCli(['run', '--workflow-id', 'cli-interrupted', '--no-worker'], vars, /attached to cli-interrupted/);
+    await follower.ready;
+    follower.child.kill('SIGINT');
+    const r = await follower.child;
+    assert.equal(r.exitCode, 130);
+    assert.match(follower.stderr(), /interrupted; the run goes on in Temporal\. Resume with `udn-demo run --workflow-id cli-interrupted`/);
+    const { status } = await env.client.workflow.getHandle('cli-interrupted').describe();
+    assert.equal(status.name, 'RUNNING');
+  });
+
+  it('`udn-demo worker` polls until SIGTERM, then drains and exits 0', async () => {
+    const worker = spawnCli(['worker'], vars, /worker: polling task queue udn-demo/);
+    await worker.ready;
+    // The run left open by the previous test is picked up and fails at its first step, as expected.
+    const failure = await env.client.workflow.getHandle('cli-interrupted').result().then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    assert.ok(failure instanceof WorkflowFailedError, String(failure));
+    assert.match(String(failure.cause?.message), /step preflight failed/);
+    worker.child.kill('SIGTERM');
+    const r = await worker.child;
+    assert.equal(r.exitCode, 0, worker.stderr());
+    assert.match(worker.stderr(), /worker: stopped/);
   });
 });

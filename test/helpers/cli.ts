@@ -22,3 +22,17 @@ export function assertOneLineError(r: CliResult): string {
   if (/\n\s+at /.test(r.stderr) || r.stderr.includes('node_modules')) throw new Error(`stack trace on stderr:\n${r.stderr}`);
   return lines[0]!;
 }
+
+/** Starts the CLI without waiting, for tests that signal it; resolves `ready` once stderr matches. */
+export function spawnCli(args: string[], env: Record<string, string>, readyWhen: RegExp) {
+  const child = execa(process.execPath, [bin, ...args], { env, reject: false, stdin: 'ignore', timeout: 120_000 });
+  let stderr = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (readyWhen.test(stderr)) resolve();
+    });
+    child.then((r) => reject(new Error(`exited ${r.exitCode} before ready:\n${stderr}`)), reject);
+  });
+  return { child, ready, stderr: () => stderr };
+}
