@@ -3,7 +3,10 @@ import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
-import { TEMPORAL_CLI_VERSION, cachedPath, locateTemporalCli } from '../../src/client/temporal-binary.ts';
+import { binaryCachePath } from '../../src/client/binaries.ts';
+import { TEMPORAL_CLI, TEMPORAL_CLI_VERSION, locateTemporalCli } from '../../src/client/temporal-binary.ts';
+
+const cachedPath = (binDir: string) => binaryCachePath(TEMPORAL_CLI, binDir);
 
 let root: string;
 async function executable(path: string, body = 'exit 0'): Promise<string> {
@@ -54,7 +57,7 @@ describe('finding the Temporal CLI', () => {
     const found = await locateTemporalCli({ env: { PATH: goDir }, binDir, log });
     assert.deepEqual(found, { path: cachedPath(binDir), source: 'go build' });
     assert.equal((await readFile(argsFile, 'utf8')).trim(), `install -trimpath github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`);
-    assert.match(lines[0]!, /building v1\.5\.1 with Go .*the first build takes several minutes/);
+    assert.match(lines[0]!, /building v1\.5\.1 into .*the first build takes several minutes/);
     const again = await locateTemporalCli({ env: { PATH: goDir }, binDir, log });
     assert.equal(again.source, 'cache', 'the second call reuses the build');
   });

@@ -1,0 +1,123 @@
+import { access, constants, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import which from 'which';
+import { paths } from '../config/paths.ts';
+import { InfrastructureError } from '../errors.ts';
+
+/** How to find, build or fetch one external binary udn-demo runs. */
+export interface BinarySpec {
+  /** The executable's name on PATH and in $GOBIN. */
+  name: string;
+  /** For log lines: "temporal CLI", "kube-apiserver". */
+  label: string;
+  version: string;
+  /** An environment variable naming the binary itself. */
+  pathEnv?: string;
+  /** An environment variable naming a directory that holds it (envtest's KUBEBUILDER_ASSETS). */
+  dirEnv?: string;
+  /** The `go` arguments that put the binary at `${gobin}/${name}`, and where to run them. */
+  goArgs: (gobin: string) => string[];
+  goDir?: string;
+  /** The last resort, for machines with internet and no Go. */
+  download?: (target: string, binDir: string) => Promise<void>;
+}
+
+export interface LocatedBinary {
+  path: string;
+  /** Which source it came from: the variable's name, PATH, cache, go build or download. */
+  source: string;
+}
+
+export interface LocateOptions {
+  env?: NodeJS.ProcessEnv;
+  binDir?: string;
+  log?: (line: string) => void;
+}
+
+export function binaryCachePath(spec: BinarySpec, binDir: string): string {
+  return join(binDir, `${spec.name}-${spec.version}`);
+}
+
+/**
+ * Finds a binary in the order the project promises: the spec's variables, PATH, our cache
+ * (versioned names, so a version bump rebuilds), a Go build into the cache, a download.
+ * One line says which source was used.
+ */
+export async function locateBinary(spec: BinarySpec, options: LocateOptions = {}): Promise<LocatedBinary> {
+  const env = options.env ?? process.env;
+  const binDir = options.binDir ?? paths.binDir;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const found = await findExisting(spec, env, binDir);
+  if (found) {
+    log(`${spec.label}: ${found.path} (from ${found.source})`);
+    return found;
+  }
+  const target = binaryCachePath(spec, binDir);
+  await mkdir(binDir, { recursive: true });
+  const go = await which('go', { nothrow: true, path: env.PATH });
+  const how = go ? 'building' : spec.download ? 'downloading' : undefined;
+  if (!how) throw new InfrastructureError(`${spec.label} not found (looked in ${[spec.pathEnv, spec.dirEnv].filter(Boolean).map((v) => `$${v}`).join(', ')}${spec.pathEnv || spec.dirEnv ? ', ' : ''}PATH, ${binDir}) and no Go toolchain to build it: install Go, or put ${spec.name} on PATH`);
+  log(`${spec.label}: ${how} v${spec.version} into ${binDir} (the first ${how === 'building' ? 'build' : 'download'} takes several minutes)`);
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 1000);
+  const ticker = setInterval(() => log(`${spec.label}: still ${how} (${seconds()} s)`), 30_000);
+  try {
+    if (go) await buildWithGo(spec, go, binDir, target, env);
+    else await spec.download!(target, binDir);
+  } finally {
+    clearInterval(ticker);
+  }
+  const source = go ? 'go build' : 'download';
+  log(`${spec.label}: ${target} (from ${source}, ${seconds()} s)`);
+  return { path: target, source };
+}
+
+/** The sources that neither build nor download anything. */
+export async function findExisting(spec: BinarySpec, env: NodeJS.ProcessEnv, binDir: string): Promise<LocatedBinary | undefined> {
+  const direct = spec.pathEnv ? env[spec.pathEnv] : undefined;
+  if (spec.pathEnv && direct) {
+    if (!(await isExecutable(direct))) throw new InfrastructureError(`${spec.pathEnv}=${direct} is not an executable file`);
+    return { path: direct, source: spec.pathEnv };
+  }
+  const dir = spec.dirEnv ? env[spec.dirEnv] : undefined;
+  if (spec.dirEnv && dir) {
+    const inDir = join(dir, spec.name);
+    if (await isExecutable(inDir)) return { path: inDir, source: spec.dirEnv };
+  }
+  const onPath = await which(spec.name, { nothrow: true, path: env.PATH });
+  if (onPath) return { path: onPath, source: 'PATH' };
+  const cached = binaryCachePath(spec, binDir);
+  if (await isExecutable(cached)) return { path: cached, source: 'cache' };
+  return undefined;
+}
+
+async function buildWithGo(spec: BinarySpec, go: string, binDir: string, target: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // A private GOBIN and a rename make concurrent builds (two processes) safe: the last one wins whole.
+  const gobin = await mkdtemp(join(binDir, '.build-'));
+  try {
+    const args = spec.goArgs(gobin);
+    const result = await execa(go, args, {
+      env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
+      ...(spec.goDir ? { cwd: spec.goDir } : {}),
+      reject: false,
+      all: true,
+    });
+    if (result.exitCode !== 0) {
+      const tail = (result.all ?? '').split('\n').slice(-5).join(' | ');
+      throw new InfrastructureError(`go ${args.join(' ')} failed: ${tail}`);
+    }
+    await rename(join(gobin, spec.name), target);
+  } finally {
+    await rm(gobin, { recursive: true, force: true });
+  }
+}
+
+export async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
