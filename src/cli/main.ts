@@ -3,6 +3,7 @@ import { ExitCode, UserFacingError, errorMessage, firstLine } from '../errors.ts
 import { registerDevServer } from './commands/dev-server.ts';
 import { registerList } from './commands/list.ts';
 import { registerRun } from './commands/run.ts';
+import { registerSandbox } from './commands/sandbox.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerWorker } from './commands/worker.ts';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerList(program);
   registerDevServer(program);
+  registerSandbox(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -6,6 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError } from '../errors.ts';
 import { locateTemporalCli } from './temporal-binary.ts';
+import { isAlive, stopGroup } from './processes.ts';
 import { isListening } from './tcp-probe.ts';
 
 export interface DevServerOptions {
@@ -110,9 +111,7 @@ export async function stopDevServer(opts: DevServerOptions = defaultDevServer): 
     await rm(f.pidfile, { force: true });
     return 'not-running';
   }
-  signalGroup(record.pid, 'SIGTERM');
-  for (let waited = 0; waited < 10_000 && isAlive(record.pid); waited += 100) await sleep(100);
-  if (isAlive(record.pid)) signalGroup(record.pid, 'SIGKILL');
+  await stopGroup(record.pid);
   await rm(f.pidfile, { force: true });
   return 'stopped';
 }
@@ -124,7 +123,7 @@ async function waitUntilServing(opts: DevServerOptions, pid: number, log: string
     if ((await isListening(opts.host, opts.port)) && (await isListening(opts.host, opts.uiPort))) return;
     await sleep(200);
   }
-  signalGroup(pid, 'SIGKILL');
+  await stopGroup(pid, 0);
   throw new InfrastructureError(`the Temporal dev server did not listen on ${opts.host}:${opts.port} within 60 s; see ${log}`);
 }
 
@@ -133,26 +132,5 @@ async function readPidRecord(pidfile: string): Promise<PidRecord | undefined> {
     return JSON.parse(await readFile(pidfile, 'utf8')) as PidRecord;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // Already gone.
-    }
   }
 }

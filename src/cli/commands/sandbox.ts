@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { ExitCode, InputError, errorMessage } from '../../errors.ts';
+import { PROFILES, loadFaults, type EmulationOptions, type ProfileName } from '../../sandbox/index.ts';
+import { sandboxDown, sandboxStatus, sandboxUp, type SandboxStatus } from '../../sandbox/index.ts';
+import { info, printJson } from '../io.ts';
+
+export function registerSandbox(program: Command): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('the sandbox cluster: a real kube-apiserver (with the demo\'s CRDs) and emulated OVN-Kubernetes, KubeVirt and kubelet; no Docker needed');
+  sandbox
+    .command('up')
+    .description('start it (building etcd and kube-apiserver with Go on first use), or reuse the running one')
+    .option('--profile <name>', 'timings of the emulated cluster: instant or realistic', 'realistic')
+    .option('--scale <factor>', 'multiply the profile\'s timings (0.25: VM boot ~6 s, migration ~4 s)', '0.25')
+    .option('--faults <file>', 'YAML file of failures to produce (see docs/sandbox.md)')
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: { json?: boolean; profile: string; scale: string; faults?: string }) => {
+      const emulation = await emulationFromFlags(opts);
+      show(await sandboxUp({ log: info, emulation }), opts.json);
+    });
+  sandbox
+    .command('down')
+    .description('stop every sandbox process and delete its data')
+    .action(async () => info((await sandboxDown()) === 'stopped' ? 'sandbox: stopped and removed' : 'sandbox: there was none'));
+  sandbox
+    .command('status')
+    .description('say whether it is up, and where its kubeconfig is; exit 0 if ready, 3 otherwise')
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const status = await sandboxStatus();
+      show(status, opts.json);
+      process.exitCode = status.state === 'ready' ? ExitCode.passed : ExitCode.infrastructure;
+    });
+}
+
+async function emulationFromFlags(opts: { profile: string; scale: string; faults?: string }): Promise<EmulationOptions> {
+  if (!(opts.profile in PROFILES)) throw new InputError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${opts.profile}"`);
+  const scale = Number(opts.scale);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 100) throw new InputError(`--scale must be a number above 0 and at most 100, got "${opts.scale}"`);
+  let faultsFile: string | undefined;
+  if (opts.faults) {
+    faultsFile = resolve(opts.faults);
+    await loadFaults(faultsFile).catch((err: unknown) => {
+      throw new InputError(errorMessage(err));
+    });
+  }
+  return { profile: opts.profile as ProfileName, scale, ...(faultsFile ? { faultsFile } : {}) };
+}
+
+function show(s: SandboxStatus, json: boolean | undefined): void {
+  if (json) {
+    printJson(s);
+    return;
+  }
+  const lines = [`sandbox: ${s.state}`];
+  if (s.server) lines.push(`  server      ${s.server}`);
+  if (s.kubeconfigPath) lines.push(`  kubeconfig  ${s.kubeconfigPath}`, `  try         kubectl --kubeconfig ${s.kubeconfigPath} get nodes`);
+  if (s.emulation) lines.push(`  emulation   ${s.emulation.profile} timings ×${s.emulation.scale}${s.emulation.faultsFile ? `, faults from ${s.emulation.faultsFile}` : ''}`);
+  if (s.error) lines.push(`  error       ${s.error}`);
+  lines.push(`  directory   ${s.dir}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Starts a control-plane process in the caller's process group (so stopping the group stops
+ * it), writing straight to its log file so it does not depend on us to drain a pipe.
+ */
+export function spawnLogged(command: string, args: string[], logFile: string): ChildProcess {
+  const fd = openSync(logFile, 'a');
+  try {
+    return spawn(command, args, { stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Polls `probe` until it answers true, the process dies, or the deadline passes. */
+export async function waitFor(what: string, child: ChildProcess, probe: () => Promise<boolean>, timeoutMs: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) during start-up; see ${logFile}`);
+    if (await probe()) return;
+    await sleep(200);
+  }
+  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s; see ${logFile}`);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** True while any process of the group is alive. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** SIGTERM the whole group, then SIGKILL what is left after `graceMs`. */
+export async function stopGroup(pgid: number, graceMs = 10_000): Promise<void> {
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-pgid, s);
+    } catch {
+      // Nothing left in the group.
+    }
+  };
+  signal('SIGTERM');
+  for (let waited = 0; waited < graceMs && groupAlive(pgid); waited += 100) await sleep(100);
+  if (groupAlive(pgid)) signal('SIGKILL');
+  for (let waited = 0; waited < 5000 && groupAlive(pgid); waited += 100) await sleep(100);
+}

@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { locateBinary, type BinarySpec, type LocateOptions } from '../client/binaries.ts';
+
+const toolsDir = fileURLToPath(new URL('../../tools/', import.meta.url));
+export const KUBERNETES_VERSION = '1.34.4';
+export const ETCD_VERSION = '3.6.6';
+
+// Without these the binaries report v0.0.0-master, which kubectl refuses to parse.
+const [major, minor] = KUBERNETES_VERSION.split('.');
+const versionFlags = [
+  '-s -w',
+  `-X k8s.io/component-base/version.gitVersion=v${KUBERNETES_VERSION}`,
+  `-X k8s.io/component-base/version.gitMajor=${major}`,
+  `-X k8s.io/component-base/version.gitMinor=${minor}`,
+  '-X k8s.io/component-base/version.gitTreeState=clean',
+].join(' ');
+
+const kube = (name: string): BinarySpec => ({
+  name,
+  label: name,
+  version: KUBERNETES_VERSION,
+  dirEnv: 'KUBEBUILDER_ASSETS',
+  goDir: join(toolsDir, 'kube'),
+  goArgs: (gobin) => ['build', '-trimpath', `-ldflags=${versionFlags}`, '-o', join(gobin, name), `k8s.io/kubernetes/cmd/${name}`],
+});
+
+export const KUBE_APISERVER = kube('kube-apiserver');
+export const KUBE_CONTROLLER_MANAGER = kube('kube-controller-manager');
+export const ETCD: BinarySpec = {
+  name: 'etcd',
+  label: 'etcd',
+  version: ETCD_VERSION,
+  dirEnv: 'KUBEBUILDER_ASSETS',
+  goDir: join(toolsDir, 'etcd'),
+  goArgs: (gobin) => ['build', '-trimpath', '-ldflags=-s -w', '-o', join(gobin, 'etcd'), 'go.etcd.io/etcd/server/v3'],
+};
+
+export interface ControlPlaneBinaries {
+  etcd: string;
+  kubeApiserver: string;
+  kubeControllerManager: string;
+}
+
+/** Finds or builds the control plane's binaries (one at a time: each build wants both cores). */
+export async function locateControlPlaneBinaries(options: LocateOptions = {}): Promise<ControlPlaneBinaries> {
+  const path = async (spec: BinarySpec) => (await locateBinary(spec, options)).path;
+  return { etcd: await path(ETCD), kubeApiserver: await path(KUBE_APISERVER), kubeControllerManager: await path(KUBE_CONTROLLER_MANAGER) };
+}

@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * Failures the sandbox can be told to produce, for reliability tests. Given as a YAML file
+ * (`udn-demo sandbox up --faults FILE`, or $UDN_DEMO_SANDBOX_FAULTS):
+ *
+ *   vmiNeverReady: [green/vm-b]     # the VMI stays Scheduled with Ready=False
+ *   migrationFails: [green/vm-b]    # migrations of this VMI end Failed
+ *   podNeverReady: [green/webserver]
+ */
+const ref = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be namespace/name');
+export const faultsSchema = z.strictObject({
+  vmiNeverReady: z.array(ref).default([]),
+  migrationFails: z.array(ref).default([]),
+  podNeverReady: z.array(ref).default([]),
+});
+export type Faults = z.infer<typeof faultsSchema>;
+
+export const NO_FAULTS: Faults = faultsSchema.parse({});
+
+export async function loadFaults(file: string | undefined): Promise<Faults> {
+  if (!file) return NO_FAULTS;
+  let doc: unknown;
+  try {
+    doc = parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`faults ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? 'not valid YAML'}`);
+  }
+  const parsed = faultsSchema.safeParse(doc ?? {});
+  if (!parsed.success) throw new Error(`faults ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export function hasFault(list: readonly string[], namespace: string | undefined, name: string | undefined): boolean {
+  return list.includes(`${namespace}/${name}`);
+}

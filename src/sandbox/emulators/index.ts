@@ -1,0 +1,38 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { Cluster } from './api.ts';
+import type { Controller } from './controller.ts';
+import type { Faults } from './faults.ts';
+import { kubeletEmulator } from './kubelet.ts';
+import { kubevirtEmulator } from './kubevirt.ts';
+import { latency, type ProfileName } from './latency.ts';
+import { migrationEmulator } from './migration.ts';
+import { ovnKubernetesEmulator } from './ovn-kubernetes.ts';
+
+export interface EmulatorOptions {
+  kubeconfigPath: string;
+  profile: ProfileName;
+  scale: number;
+  faults: Faults;
+  log: (line: string) => void;
+}
+
+/** Starts every emulated component against the API server; resolves once their caches are synced. */
+export async function startEmulators(opts: EmulatorOptions): Promise<{ stop: () => Promise<void> }> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(opts.kubeconfigPath);
+  const cluster = new Cluster(kc);
+  const lat = latency(opts.profile, opts.scale);
+  const controllers: Controller[] = [
+    ...kubeletEmulator(cluster, lat, opts.faults, opts.log),
+    ...ovnKubernetesEmulator(cluster, lat, opts.log),
+    ...kubevirtEmulator(cluster, lat, opts.faults, opts.log),
+    migrationEmulator(cluster, lat, opts.faults, opts.log),
+  ];
+  await cluster.start();
+  return {
+    stop: async () => {
+      controllers.forEach((c) => c.stop());
+      await cluster.stop();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProfileName } from './emulators/latency.ts';
+
+/** How the emulated cluster behaves: its timings and the failures it is told to produce. */
+export interface EmulationOptions {
+  profile: ProfileName;
+  scale: number;
+  faultsFile?: string;
+}
+
+/** What the supervisor says about itself; the CLI reads it to know whether the sandbox is usable. */
+export interface SandboxState {
+  /** The supervisor's pid, which is also the process group of everything the sandbox runs. */
+  pgid: number;
+  phase: 'starting' | 'ready' | 'failed' | 'stopped';
+  startedAt: string;
+  server?: string;
+  kubeconfigPath?: string;
+  error?: string;
+  emulation?: EmulationOptions;
+}
+
+export const stateFile = (dir: string) => join(dir, 'state.json');
+export const supervisorLog = (dir: string) => join(dir, 'logs', 'supervisor.log');
+
+export async function readState(dir: string): Promise<SandboxState | undefined> {
+  try {
+    return JSON.parse(await readFile(stateFile(dir), 'utf8')) as SandboxState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole through a rename, so a reader never sees half a file. */
+export async function writeState(dir: string, state: SandboxState): Promise<void> {
+  const tmp = `${stateFile(dir)}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(state, null, 2));
+  await rename(tmp, stateFile(dir));
+}
