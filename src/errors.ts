@@ -34,6 +34,9 @@ export class InfrastructureError extends UserFacingError {
   }
 }
 
+/** Tools the cluster provider needs are missing: a person must act, a retry cannot help. */
+export class PreflightError extends InfrastructureError {}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,4 +1,5 @@
 import type { DemoActivities } from './types.ts';
+import { ensureCluster, preflight } from './cluster.ts';
 import { NotImplementedError } from './instrument.ts';
 
 /**
@@ -10,8 +11,8 @@ export function createActivities(): DemoActivities {
     throw new NotImplementedError(what, issue);
   };
   return {
-    preflight: pending('preflight', 'issue [6/8] (kind) and [2/8] (sandbox)'),
-    ensureCluster: pending('ensure-cluster', 'issue [2/8] (sandbox) and [6/8] (kind)'),
+    preflight,
+    ensureCluster,
     applyManifests: pending('manifest apply', 'issue [3/8]'),
     waitReady: pending('readiness waits', 'issue [3/8]'),
     discoverAddresses: pending('address discovery', 'issue [3/8]'),

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { InfrastructureError, InputError, errorMessage } from '../errors.ts';
+import { InfrastructureError, InputError, PreflightError, errorMessage } from '../errors.ts';
 import type { Attempted, Instrumented } from './types.ts';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
@@ -40,6 +40,7 @@ export function classify(err: unknown, attempt: number): Error {
   const details = [{ attempt }];
   if (err instanceof NotImplementedError) return ApplicationFailure.create({ type: 'NotImplemented', message: err.message, nonRetryable: true, details });
   if (err instanceof InputError) return ApplicationFailure.create({ type: 'InvalidInput', message: err.message, nonRetryable: true, details });
+  if (err instanceof PreflightError) return ApplicationFailure.create({ type: 'PreflightFailed', message: err.message, nonRetryable: true, details });
   if (err instanceof InfrastructureError) return ApplicationFailure.create({ type: 'Infrastructure', message: err.message, details });
   return ApplicationFailure.create({ type: err instanceof Error ? err.name : 'Error', message: errorMessage(err), details, cause: err instanceof Error ? err : undefined });
 }

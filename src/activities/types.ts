@@ -2,6 +2,7 @@ import type { ScenarioConfig } from '../config/schema.ts';
 import type { ClusterRef, ProviderName } from '../model/cluster.ts';
 import type { Probe, ProbeObservation } from '../model/probe.ts';
 import type { DemoResult } from '../model/result.ts';
+import type { EmulationOptions } from '../sandbox/index.ts';
 import type { Inventory, WorkloadRef } from '../model/workload.ts';
 
 /**
@@ -33,6 +34,8 @@ export interface PreflightReport {
 export interface EnsureClusterRequest {
   provider: ProviderName;
   clusterName: string;
+  /** The sandbox's timings and faults; ignored by other providers. */
+  sandbox?: EmulationOptions;
 }
 
 /** The seed's manifests, grouped as the demo applies them. */
@@ -146,4 +149,4 @@ export type Instrumented<A> = {
 };
 
 /** Failure types a retry cannot fix; workflows list them as non-retryable too. */
-export const NON_RETRYABLE_TYPES = ['NotImplemented', 'InvalidInput'] as const;
+export const NON_RETRYABLE_TYPES = ['NotImplemented', 'InvalidInput', 'PreflightFailed'] as const;

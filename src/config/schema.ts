@@ -79,6 +79,14 @@ const retry = z.strictObject({
   maximumAttempts: z.number().int().min(1).max(100).default(5),
 });
 
+const sandbox = z.strictObject({
+  /** Timings of the emulated cluster: `instant` for tests, `realistic` for believable demos. */
+  profile: z.enum(['instant', 'realistic']).default('realistic'),
+  scale: z.number().positive().max(100).default(0.25),
+  /** A YAML file of failures for the sandbox to produce (reliability testing). */
+  faultsFile: z.string().min(1).optional(),
+});
+
 export const configSchema = z.strictObject({
   temporal: temporal.default(() => temporal.parse({})),
   cluster: z
@@ -88,6 +96,7 @@ export const configSchema = z.strictObject({
     })
     .default({ provider: 'kind', name: 'ovn' }),
   scenario: scenario.default(() => scenario.parse({})),
+  sandbox: sandbox.default(() => sandbox.parse({})),
   /** Per-step overrides of STEP_CATALOGUE's timeouts, in seconds. */
   timeouts: z.partialRecord(z.enum(STEP_IDS), seconds(6 * 3600)).default({}),
   retry: retry.default(() => retry.parse({})),

@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupAlive, stopGroup } from '../client/processes.ts';
+import { groupAlive, isAlive, stopGroup } from '../client/processes.ts';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError } from '../errors.ts';
 import type { LocateOptions } from '../client/binaries.ts';
 import { locateControlPlaneBinaries } from './binaries.ts';
-import { readState, supervisorLog, type EmulationOptions, type SandboxState } from './state.ts';
+import { readState, supervisorLog, writeState, type EmulationOptions, type SandboxState } from './state.ts';
 
 export interface SandboxStatus {
   state: 'absent' | 'starting' | 'ready' | 'stale' | 'failed';
@@ -21,7 +21,8 @@ export interface SandboxStatus {
   emulation?: EmulationOptions;
 }
 
-export function sandboxDir(name = 'default'): string {
+/** One sandbox per cluster name; `ovn` is kind.sh's cluster name and the config's default. */
+export function sandboxDir(name = 'ovn'): string {
   return join(paths.dataDir, 'sandbox', name);
 }
 
@@ -30,9 +31,11 @@ export async function sandboxStatus(dir = sandboxDir()): Promise<SandboxStatus> 
   const s = await readState(dir);
   if (!s) return { state: 'absent', dir };
   const alive = groupAlive(s.pgid);
+  // Orphans (etcd, the API server) can outlive a killed supervisor: without it the sandbox is stale.
+  const supervised = isAlive(s.pgid);
   const base = { dir, pgid: s.pgid, ...(s.kubeconfigPath ? { kubeconfigPath: s.kubeconfigPath } : {}), ...(s.server ? { server: s.server } : {}), ...(s.error ? { error: s.error } : {}), ...(s.emulation ? { emulation: s.emulation } : {}) };
   if (s.phase === 'failed') return { ...base, state: alive ? 'stale' : 'failed' };
-  if (!alive || s.phase === 'stopped') return { ...base, state: 'stale' };
+  if (!alive || !supervised || s.phase === 'stopped') return { ...base, state: 'stale' };
   return { ...base, state: s.phase === 'ready' ? 'ready' : 'starting' };
 }
 
@@ -52,6 +55,15 @@ export interface UpOptions extends LocateOptions {
 export async function sandboxUp(opts: UpOptions = {}): Promise<SandboxStatus> {
   const dir = opts.dir ?? sandboxDir();
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const release = await lock(dir, log);
+  try {
+    return await upLocked(dir, log, opts);
+  } finally {
+    await release();
+  }
+}
+
+async function upLocked(dir: string, log: (line: string) => void, opts: UpOptions): Promise<SandboxStatus> {
   const current = await sandboxStatus(dir);
   if (current.state === 'ready') {
     log(`sandbox: reusing the running sandbox (${current.server})`);
@@ -81,6 +93,8 @@ export async function sandboxUp(opts: UpOptions = {}): Promise<SandboxStatus> {
     child.unref();
     if (child.pid === undefined) throw new InfrastructureError('could not start the sandbox supervisor');
     pgid = child.pid;
+    // Recorded before anything else can look: a concurrent or later `up` sees this start, not an empty dir.
+    await writeState(dir, { pgid, phase: 'starting', startedAt: new Date().toISOString() });
   } finally {
     closeSync(fd);
   }
@@ -116,4 +130,32 @@ export async function sandboxDown(dir = sandboxDir()): Promise<'stopped' | 'abse
   if (state) await stopGroup(state.pgid);
   await rm(dir, { recursive: true, force: true });
   return state ? 'stopped' : 'absent';
+}
+
+/** One `up` per sandbox at a time; a lock left by a dead process is taken over. */
+async function lock(dir: string, log: (line: string) => void): Promise<() => Promise<void>> {
+  // Beside the directory, not in it: a `down` during `up` removes the directory.
+  await mkdir(dirname(dir), { recursive: true });
+  const path = `${dir}.lock`;
+  const deadline = Date.now() + 600_000;
+  let said = false;
+  for (;;) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(await readFile(path, 'utf8').catch(() => '0'));
+      if (!holder || !isAlive(holder)) {
+        await rm(path, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new InfrastructureError(`another udn-demo (pid ${holder}) has been starting the sandbox for 10 minutes; see ${supervisorLog(dir)}`);
+      if (!said) log(`sandbox: waiting for another start (pid ${holder}) to finish`);
+      said = true;
+      await sleep(250);
+    }
+  }
 }

@@ -9,8 +9,17 @@ export interface DemoInput {
   scenario: ScenarioConfig;
   timeouts: Partial<Record<StepId, number>>;
   retry: RetryConfig;
+  /** For the sandbox provider: its timings and faults. */
+  sandbox?: Config['sandbox'];
 }
 
-export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry'>): DemoInput {
-  return { provider: config.cluster.provider, clusterName: config.cluster.name, scenario: config.scenario, timeouts: config.timeouts, retry: config.retry };
+export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry' | 'sandbox'>): DemoInput {
+  return {
+    provider: config.cluster.provider,
+    clusterName: config.cluster.name,
+    scenario: config.scenario,
+    timeouts: config.timeouts,
+    retry: config.retry,
+    ...(config.cluster.provider === 'sandbox' ? { sandbox: config.sandbox } : {}),
+  };
 }

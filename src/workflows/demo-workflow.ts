@@ -96,7 +96,8 @@ const STEPS: Record<StepId, StepBody> = {
   },
   'ensure-cluster': async (run, act) => {
     const { provider, clusterName } = run.input;
-    run.cluster = await act(run.acts('ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster({ provider, clusterName }));
+    const sandbox = run.input.sandbox ? { sandbox: run.input.sandbox } : {};
+    run.cluster = await act(run.acts('ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster({ provider, clusterName, ...sandbox }));
     return `${run.cluster.provider} cluster ${run.cluster.name} ready`;
   },
   'apply-green-network': (run, act) => run.apply('apply-green-network', act, 'green-network'),

@@ -8,10 +8,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DemoResult } from '../../src/model/result.ts';
 import { assertOneLineError, cli, spawnCli } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/temporal-env.ts';
+import { sandboxDown } from '../../src/sandbox/index.ts';
 
 /**
- * The real CLI with its real activities against a real server. Until the sandbox lands, a
- * sandbox run must stop at its first step with "not implemented yet" and exit 3.
+ * The real CLI with its real activities against a real server and a real sandbox. Until the
+ * Kubernetes activities land, a sandbox run must stop at the first manifest step with
+ * "not implemented yet" and exit 3.
  */
 describe('udn-demo run, status, list against a real server', { timeout: 240_000 }, () => {
   let env: TestWorkflowEnvironment;
@@ -21,31 +23,35 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
     vars = { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: await mkdtemp(join(tmpdir(), 'udn-cli-')) };
   });
   after(async () => {
+    if (vars) await sandboxDown(join(vars.UDN_DEMO_DATA_DIR!, 'sandbox', 'ovn'));
     await env?.teardown();
   });
 
-  it('run --sandbox --json: exactly one JSON document, the failed step named, exit 3', async () => {
+  it('run --sandbox --json: preflight and a real sandbox, then exactly one JSON document naming the failed step, exit 3', async () => {
     const r = await cli(['run', '--sandbox', '--json', '--workflow-id', 'cli-json-run'], vars);
     assert.equal(r.exitCode, 3, r.stderr);
     const result = JSON.parse(r.stdout) as DemoResult;
     assert.equal(result.workflowId, 'cli-json-run');
     assert.equal(result.status, 'failed');
-    assert.equal(result.failure?.step, 'preflight');
+    assert.deepEqual(result.steps.slice(0, 2).map((s) => s.state), ['succeeded', 'succeeded']);
+    assert.match(result.steps[1]!.outcome, /sandbox cluster ovn ready/);
+    assert.equal(result.failure?.step, 'apply-green-network');
     assert.equal(result.failure?.type, 'NotImplemented');
     assert.match(result.failure!.message, /not implemented yet/);
     assert.equal(result.steps.length, 18);
     assert.deepEqual(result.checks, []);
     assert.match(r.stderr, /Web UI: http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/cli-json-run/);
-    assert.match(r.stderr, /✗ \[ 1\/18\] preflight/);
+    assert.match(r.stderr, /✓ \[ 2\/18\] ensure-cluster/);
+    assert.match(r.stderr, /✗ \[ 3\/18\] apply-green-network/);
   });
 
   it('status and list read the same run back; a rerun of the id shows its result, starting nothing', async () => {
     const status = await cli(['status', 'cli-json-run', '--json'], vars);
     assert.equal(status.exitCode, 3);
-    assert.equal((JSON.parse(status.stdout) as DemoResult).failure?.step, 'preflight');
+    assert.equal((JSON.parse(status.stdout) as DemoResult).failure?.step, 'apply-green-network');
     const human = await cli(['status', 'cli-json-run'], vars);
     assert.match(human.stdout, /Run cli-json-run: FAILED/);
-    assert.match(human.stdout, /Stopped at step preflight: preflight is not implemented yet/);
+    assert.match(human.stdout, /Stopped at step apply-green-network: manifest apply is not implemented yet/);
     const list = await cli(['list', '--json'], vars);
     assert.equal(list.exitCode, 0);
     assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'FAILED'));
@@ -73,7 +79,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
     const attached = await cli(['run', '--workflow-id', 'cli-detached'], vars);
     assert.match(attached.stderr, /attached to cli-detached/);
     assert.equal(attached.exitCode, 3, attached.stderr);
-    assert.match(attached.stdout, /Stopped at step preflight: preflight is not implemented yet/);
+    assert.match(attached.stdout, /Stopped at step apply-green-network: manifest apply is not implemented yet/);
   });
 
   it('Ctrl-C while following leaves the run open in Temporal and says how to resume', async () => {
@@ -83,7 +89,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
     await follower.ready;
     follower.child.kill('SIGINT');
     const r = await follower.child;
-    assert.equal(r.exitCode, 130);
+    assert.equal(r.exitCode, 130, `signal ${r.signal}; stderr: ${follower.stderr()}`);
     assert.match(follower.stderr(), /interrupted; the run goes on in Temporal\. Resume with `udn-demo run --workflow-id cli-interrupted`/);
     const { status } = await env.client.workflow.getHandle('cli-interrupted').describe();
     assert.equal(status.name, 'RUNNING');
@@ -98,7 +104,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
       (err: Error) => err,
     );
     assert.ok(failure instanceof WorkflowFailedError, String(failure));
-    assert.match(String(failure.cause?.message), /step preflight failed/);
+    assert.match(String(failure.cause?.message), /step apply-green-network failed/);
     worker.child.kill('SIGTERM');
     const r = await worker.child;
     assert.equal(r.exitCode, 0, worker.stderr());

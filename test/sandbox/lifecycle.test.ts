@@ -69,7 +69,7 @@ describe('sandbox process lifecycle: nothing is left behind, nothing is doubled'
     await cli.ready;
     cli.child.kill('SIGKILL');
     await cli.child;
-    const dir = join(data, 'sandbox', 'default');
+    const dir = join(data, 'sandbox', 'ovn');
     const first = await sandboxUp({ dir, emulation: instant, log: quiet });
     const second = await sandboxUp({ dir, emulation: instant, log: quiet });
     assert.equal(second.pgid, first.pgid);

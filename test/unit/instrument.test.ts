@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { NotImplementedError, classify, instrument } from '../../src/activities/instrument.ts';
 import { NON_RETRYABLE_TYPES } from '../../src/activities/types.ts';
-import { InfrastructureError, InputError } from '../../src/errors.ts';
+import { InfrastructureError, InputError, PreflightError } from '../../src/errors.ts';
 
 describe('activity instrumentation', () => {
   it('returns each result with the attempt that produced it, under the same activity names', async () => {
@@ -19,6 +19,7 @@ describe('activity instrumentation', () => {
       [new NotImplementedError('preflight', 'issue [6/8]'), 'NotImplemented', true],
       [new InputError('scenario.green.subnet: bad'), 'InvalidInput', true],
       [new InfrastructureError('apiserver unreachable'), 'Infrastructure', false],
+      [new PreflightError('missing: kind'), 'PreflightFailed', true],
       [new TypeError('boom'), 'TypeError', false],
     ];
     for (const [err, type, nonRetryable] of cases) {

@@ -56,20 +56,29 @@ async function run(opts: RunOptions): Promise<number> {
       info(`run ${id} has already ended; its result:`);
       return report(await closedResult(handle), opts.json);
     }
-    info(`${state === 'attached' ? 'attached to' : 'started'} ${id}`);
-    info(`Web UI: ${workflowUrl(temporal, id)}`);
+    const said = `${state === 'attached' ? 'attached to' : 'started'} ${id}`;
     if (opts.detach) {
+      info(said);
+      info(`Web UI: ${workflowUrl(temporal, id)}`);
       if (opts.json) printJson({ workflowId: id, status: 'running' });
       info(`detached; follow with \`udn-demo status ${id}\`, or resume here with \`udn-demo run --workflow-id ${id}\``);
       return ExitCode.passed;
     }
-    const result = await followWithOptionalWorker(client, handle, loaded, opts.worker);
-    if (result === 'interrupted') {
-      info(`interrupted; the run goes on in Temporal. Resume with \`udn-demo run --workflow-id ${id}\``);
-      return 130;
+    // Trapped before anything is said about the run, so a Ctrl-C at any point after gets the resume hint.
+    const interrupt = trapInterrupt(id, opts.worker);
+    try {
+      info(said);
+      info(`Web UI: ${workflowUrl(temporal, id)}`);
+      const result = await followWithOptionalWorker(client, handle, loaded, opts.worker, interrupt);
+      if (result === 'interrupted') {
+        info(resumeHint(id));
+        return 130;
+      }
+      info(`Web UI: ${workflowUrl(temporal, id)}`);
+      return report(result, opts.json);
+    } finally {
+      interrupt.release();
     }
-    info(`Web UI: ${workflowUrl(temporal, id)}`);
-    return report(result, opts.json);
   } finally {
     await client.connection.close();
   }
@@ -104,37 +113,56 @@ async function startOrAttach(client: Client, loaded: LoadedConfig, workflowId: s
   }
 }
 
-async function followWithOptionalWorker(client: Client, handle: WorkflowHandle, loaded: LoadedConfig, withWorker: boolean): Promise<DemoResult | 'interrupted'> {
-  let interrupted = false;
+interface Interrupt {
+  readonly interrupted: boolean;
+  release(): void;
+}
+
+function resumeHint(workflowId: string): string {
+  return `interrupted; the run goes on in Temporal. Resume with \`udn-demo run --workflow-id ${workflowId}\``;
+}
+
+/**
+ * Ctrl-C or SIGTERM: with a worker of ours, the SDK drains it and the follow loop returns
+ * 'interrupted'; without one there is nothing to drain, so we leave at once.
+ */
+function trapInterrupt(workflowId: string, withWorker: boolean): Interrupt {
+  const state = { interrupted: false };
   const onSignal = () => {
-    interrupted = true;
-    // Without a worker of ours there is nothing to drain: leave now.
+    state.interrupted = true;
     if (!withWorker) {
-      info(`interrupted; the run goes on in Temporal. Resume with \`udn-demo run --workflow-id ${handle.workflowId}\``);
+      info(resumeHint(workflowId));
       process.exit(130);
     }
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  return {
+    get interrupted() {
+      return state.interrupted;
+    },
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+async function followWithOptionalWorker(client: Client, handle: WorkflowHandle, loaded: LoadedConfig, withWorker: boolean, interrupt: Interrupt): Promise<DemoResult | 'interrupted'> {
+  const following = () => follow(client, handle, { print: info });
+  if (!withWorker) return following();
+  const logFile = join(paths.dataDir, 'logs', `${handle.workflowId.replace(/[^A-Za-z0-9._-]/g, '_')}.worker.log`);
+  installRuntime(logFile);
+  info(`worker: in this process; its log is ${logFile}`);
+  const connection = await connectWorker(loaded.config.temporal);
   try {
-    const following = () => follow(client, handle, { print: info });
-    if (!withWorker) return await following();
-    const logFile = join(paths.dataDir, 'logs', `${handle.workflowId.replace(/[^A-Za-z0-9._-]/g, '_')}.worker.log`);
-    installRuntime(logFile);
-    info(`worker: in this process; its log is ${logFile}`);
-    const connection = await connectWorker(loaded.config.temporal);
-    try {
-      const worker = await createWorker({ connection, temporal: loaded.config.temporal });
-      return await worker.runUntil(following);
-    } catch (err) {
-      if (interrupted) return 'interrupted';
-      throw err;
-    } finally {
-      await connection.close();
-    }
+    const worker = await createWorker({ connection, temporal: loaded.config.temporal });
+    return await worker.runUntil(following);
+  } catch (err) {
+    if (interrupt.interrupted) return 'interrupted';
+    throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await connection.close();
   }
 }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, InputError, errorMessage } from '../../errors.ts';
 import { PROFILES, loadFaults, type EmulationOptions, type ProfileName } from '../../sandbox/index.ts';
-import { sandboxDown, sandboxStatus, sandboxUp, type SandboxStatus } from '../../sandbox/index.ts';
+import { sandboxDir, sandboxDown, sandboxStatus, sandboxUp, type SandboxStatus } from '../../sandbox/index.ts';
 import { info, printJson } from '../io.ts';
 
 export function registerSandbox(program: Command): void {
@@ -16,23 +16,31 @@ export function registerSandbox(program: Command): void {
     .option('--scale <factor>', 'multiply the profile\'s timings (0.25: VM boot ~6 s, migration ~4 s)', '0.25')
     .option('--faults <file>', 'YAML file of failures to produce (see docs/sandbox.md)')
     .option('--json', 'print the status as JSON')
-    .action(async (opts: { json?: boolean; profile: string; scale: string; faults?: string }) => {
+    .option('--name <cluster>', 'cluster name (one sandbox per name)', 'ovn')
+    .action(async (opts: { json?: boolean; profile: string; scale: string; faults?: string; name: string }) => {
       const emulation = await emulationFromFlags(opts);
-      show(await sandboxUp({ log: info, emulation }), opts.json);
+      show(await sandboxUp({ dir: dirFor(opts.name), log: info, emulation }), opts.json);
     });
   sandbox
     .command('down')
     .description('stop every sandbox process and delete its data')
-    .action(async () => info((await sandboxDown()) === 'stopped' ? 'sandbox: stopped and removed' : 'sandbox: there was none'));
+    .option('--name <cluster>', 'cluster name', 'ovn')
+    .action(async (opts: { name: string }) => info((await sandboxDown(dirFor(opts.name))) === 'stopped' ? 'sandbox: stopped and removed' : 'sandbox: there was none'));
   sandbox
     .command('status')
     .description('say whether it is up, and where its kubeconfig is; exit 0 if ready, 3 otherwise')
     .option('--json', 'print the status as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const status = await sandboxStatus();
+    .option('--name <cluster>', 'cluster name', 'ovn')
+    .action(async (opts: { json?: boolean; name: string }) => {
+      const status = await sandboxStatus(dirFor(opts.name));
       show(status, opts.json);
       process.exitCode = status.state === 'ready' ? ExitCode.passed : ExitCode.infrastructure;
     });
+}
+
+function dirFor(name: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) throw new InputError(`--name must be a DNS-1123 label, got "${name}"`);
+  return sandboxDir(name);
 }
 
 async function emulationFromFlags(opts: { profile: string; scale: string; faults?: string }): Promise<EmulationOptions> {

@@ -1,0 +1,29 @@
+import which from 'which';
+import { findExisting } from '../../client/binaries.ts';
+import { paths } from '../../config/paths.ts';
+import { sandboxDir, sandboxUp, type EmulationOptions } from '../../sandbox/index.ts';
+import { ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER } from '../../sandbox/binaries.ts';
+import type { ClusterProvider, ToolCheck } from './types.ts';
+
+/** The sandbox as a cluster provider: a real API server, emulated data plane, no Docker. */
+export function sandboxProvider(emulation: EmulationOptions | undefined): ClusterProvider {
+  return {
+    async preflight() {
+      const go = await which('go', { nothrow: true });
+      const checks: ToolCheck[] = [];
+      for (const spec of [ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER]) {
+        const found = await findExisting(spec, process.env, paths.binDir);
+        checks.push(
+          found
+            ? { name: spec.name, found: true, version: spec.version }
+            : { name: spec.name, found: Boolean(go), hint: go ? `will be built with Go on first use (minutes)` : `install Go, or set KUBEBUILDER_ASSETS to a directory with ${spec.name}` },
+        );
+      }
+      return checks;
+    },
+    async ensure(clusterName, progress) {
+      const status = await sandboxUp({ dir: sandboxDir(clusterName), log: progress, ...(emulation ? { emulation } : {}) });
+      return { provider: 'sandbox', name: clusterName, kubeconfigPath: status.kubeconfigPath! };
+    },
+  };
+}
