@@ -20,7 +20,7 @@ export interface BinarySpec {
   goArgs: (gobin: string) => string[];
   goDir?: string;
   /** The last resort, for machines with internet and no Go. */
-  download?: (target: string, binDir: string) => Promise<void>;
+  download?: (target: string, binDir: string, env: NodeJS.ProcessEnv) => Promise<void>;
 }
 
 export interface LocatedBinary {
@@ -64,7 +64,7 @@ export async function locateBinary(spec: BinarySpec, options: LocateOptions = {}
   const ticker = setInterval(() => log(`${spec.label}: still ${how} (${seconds()} s)`), 30_000);
   try {
     if (go) await buildWithGo(spec, go, binDir, target, env);
-    else await spec.download!(target, binDir);
+    else await spec.download!(target, binDir, env);
   } finally {
     clearInterval(ticker);
   }

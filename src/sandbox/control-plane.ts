@@ -62,6 +62,8 @@ export async function startControlPlane(dir: string, bin: ControlPlaneBinaries, 
     `--service-account-signing-key-file=${creds.serviceAccountKey}`,
     '--allow-privileged=true',
     '--enable-priority-and-fairness=false',
+    // Without kube-controller-manager nothing creates the `default` service account pods need.
+    ...(bin.kubeControllerManager ? [] : ['--disable-admission-plugins=ServiceAccount']),
   ], apiLog);
   children.push(apiserver);
   const caFile = join(pki, 'apiserver.crt');
@@ -76,6 +78,7 @@ export async function startControlPlane(dir: string, bin: ControlPlaneBinaries, 
   const kubeconfigPath = join(dir, 'kubeconfig');
   await writeFile(kubeconfigPath, kubeconfigYaml(server, caPem, creds.adminToken, 'udn-demo-sandbox'), { mode: 0o600 });
 
+  if (!bin.kubeControllerManager) return { server, kubeconfigPath, caPem, token: creds.adminToken };
   const kcmLog = join(logs, 'kube-controller-manager.log');
   const kcm = spawnLogged(bin.kubeControllerManager, [
     `--kubeconfig=${kubeconfigPath}`,
