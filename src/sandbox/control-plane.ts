@@ -11,9 +11,14 @@ import { createCredentials, kubeconfigYaml } from './credentials.ts';
 
 export interface ControlPlane {
   server: string;
-  kubeconfigPath: string;
+  port: number;
+  /** For the sandbox's own components; users get a kubeconfig of their own (see supervisor). */
+  internalKubeconfig: string;
   caPem: string;
   token: string;
+  /** The API server's self-generated serving certificate and key. */
+  certFile: string;
+  keyFile: string;
 }
 
 const SERVICE_CIDR = '10.96.0.0/16';
@@ -75,13 +80,14 @@ export async function startControlPlane(dir: string, bin: ControlPlaneBinaries, 
   const server = `https://127.0.0.1:${apiPort}`;
   log(`kube-apiserver: ready at ${server}`);
 
-  const kubeconfigPath = join(dir, 'kubeconfig');
-  await writeFile(kubeconfigPath, kubeconfigYaml(server, caPem, creds.adminToken, 'udn-demo-sandbox'), { mode: 0o600 });
+  const internalKubeconfig = join(pki, 'internal.kubeconfig');
+  await writeFile(internalKubeconfig, kubeconfigYaml(server, caPem, creds.adminToken, 'udn-demo-sandbox'), { mode: 0o600 });
+  const plane = { server, port: apiPort, internalKubeconfig, caPem, token: creds.adminToken, certFile: caFile, keyFile: join(pki, 'apiserver.key') };
 
-  if (!bin.kubeControllerManager) return { server, kubeconfigPath, caPem, token: creds.adminToken };
+  if (!bin.kubeControllerManager) return plane;
   const kcmLog = join(logs, 'kube-controller-manager.log');
   const kcm = spawnLogged(bin.kubeControllerManager, [
-    `--kubeconfig=${kubeconfigPath}`,
+    `--kubeconfig=${internalKubeconfig}`,
     '--controllers=namespace,garbagecollector,serviceaccount,serviceaccount-token',
     `--service-account-private-key-file=${creds.serviceAccountKey}`,
     `--root-ca-file=${caFile}`,
@@ -89,7 +95,7 @@ export async function startControlPlane(dir: string, bin: ControlPlaneBinaries, 
     '--secure-port=0',
   ], kcmLog);
   children.push(kcm);
-  return { server, kubeconfigPath, caPem, token: creds.adminToken };
+  return plane;
 }
 
 function readyz(port: number, ca: string, token: string): Promise<boolean> {

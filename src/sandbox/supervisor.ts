@@ -9,7 +9,11 @@ import { describeApiError } from '../cluster/api-errors.ts';
 import type { ControlPlaneBinaries } from './binaries.ts';
 import { bootstrapApi } from './bootstrap.ts';
 import { startControlPlane, stopChildren } from './control-plane.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { kubeconfigYaml } from './credentials.ts';
 import { startEmulators } from './emulators/index.ts';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { loadFaults } from './emulators/faults.ts';
 import { writeState, type EmulationOptions, type SandboxState } from './state.ts';
 
@@ -25,12 +29,14 @@ const base: SandboxState = { pgid: process.pid, phase: 'starting', startedAt: ne
 const children: ChildProcess[] = [];
 let stopping = false;
 let emulators: { stop: () => Promise<void> } | undefined;
+let proxy: FaultProxy | undefined;
 
 async function shutdown(phase: 'stopped' | 'failed', error?: string): Promise<never> {
   if (stopping) return new Promise<never>(() => undefined);
   stopping = true;
   log(phase === 'failed' ? `failed: ${error}` : 'stopping');
   await emulators?.stop().catch(() => undefined);
+  await proxy?.close().catch(() => undefined);
   await stopChildren(children);
   await writeState(dir!, { ...base, phase, ...(error ? { error } : {}) });
   process.exit(phase === 'failed' ? 1 : 0);
@@ -45,11 +51,21 @@ try {
   for (const child of children) {
     child.once('exit', (code, signal) => void shutdown('failed', `${child.spawnfile} exited (${code ?? signal})`));
   }
-  await bootstrapApi(plane.kubeconfigPath);
+  await bootstrapApi(plane.internalKubeconfig);
   log('API types and nodes installed');
-  emulators = await startEmulators({ kubeconfigPath: plane.kubeconfigPath, profile: options.profile, scale: options.scale, faults: await loadFaults(options.faultsFile), log });
+  const faults = await loadFaults(options.faultsFile);
+  emulators = await startEmulators({ kubeconfigPath: plane.internalKubeconfig, profile: options.profile, scale: options.scale, faults, log });
+  // Users (and udn-demo's activities) reach the API through the fault proxy only when there are API faults to inject.
+  let server = plane.server;
+  if (faults.apiErrors.length > 0) {
+    proxy = await startFaultProxy({ upstreamPort: plane.port, caPem: plane.caPem, certFile: plane.certFile, keyFile: plane.keyFile, rules: faults.apiErrors, log });
+    server = `https://127.0.0.1:${proxy.port}`;
+    log(`API faults: ${faults.apiErrors.length} rule(s) served through ${server}`);
+  }
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  await writeFile(kubeconfigPath, kubeconfigYaml(server, plane.caPem, plane.token, 'udn-demo-sandbox'), { mode: 0o600 });
   log(`emulated OVN-Kubernetes, KubeVirt and kubelets running (${options.profile} timings ×${options.scale}${options.faultsFile ? `, faults from ${options.faultsFile}` : ''})`);
-  await writeState(dir, { ...base, phase: 'ready', server: plane.server, kubeconfigPath: plane.kubeconfigPath, emulation: options });
+  await writeState(dir, { ...base, phase: 'ready', server, kubeconfigPath, emulation: options });
   log('ready');
 } catch (err) {
   await shutdown('failed', describeApiError(err));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Watch } from '@kubernetes/client-node';
 import { sandboxDown, type SandboxStatus } from '../../src/sandbox/index.ts';
 import { clientsFor, conditionStatus, createFromFile, createObject, eventually, freshSandbox, vmi, type Clients } from '../helpers/sandbox.ts';
 
@@ -15,7 +16,17 @@ describe('sandbox fault injection', { timeout: 120_000 }, () => {
   let c: Clients;
   before(async () => {
     const faultsFile = join(await mkdtemp(join(tmpdir(), 'udn-faults-')), 'faults.yaml');
-    await writeFile(faultsFile, 'vmiNeverReady: [green/vm-b]\nmigrationFails: [green/vm-a]\npodNeverReady: [green/webserver]\n');
+    await writeFile(
+      faultsFile,
+      [
+        'vmiNeverReady: [green/vm-b]',
+        'migrationFails: [green/vm-a]',
+        'podNeverReady: [green/webserver]',
+        'apiErrors:',
+        '  - { resource: configmaps, verb: create, namespace: green, times: 2, code: 500, message: \'Internal error occurred: failed calling webhook "x.example.io"\' }',
+        '',
+      ].join('\n'),
+    );
     sandbox = await freshSandbox({ profile: 'instant', scale: 1, faultsFile });
     c = clientsFor(sandbox.kubeconfigPath!);
     await createFromFile(c, manifest('01-namespace-isolation-l2-persistent.yaml'));
@@ -56,5 +67,24 @@ describe('sandbox fault injection', { timeout: 120_000 }, () => {
     await createObject(c, { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration', metadata: { name: 'too-early', namespace: 'green' }, spec: { vmiName: 'vm-b' } } as never);
     const m = await eventually('migration failed', () => c.custom.getNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: 'green', plural: 'virtualmachineinstancemigrations', name: 'too-early' }), (x: any) => x.status?.phase === 'Failed');
     assert.match(m.status.migrationState.failureReason, /VMI vm-b is not running/);
+  });
+
+  it('API errors: the chosen call fails as many times as told, with the Status a real API server sends; then it succeeds', async () => {
+    const body = { metadata: { name: 'cm' }, data: { a: 'b' } };
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(c.core.createNamespacedConfigMap({ namespace: 'green', body }), (err: { code?: number; body?: string }) => err.code === 500 && (JSON.parse(String(err.body)) as { message: string }).message === 'Internal error occurred: failed calling webhook "x.example.io"');
+    }
+    const created = await c.core.createNamespacedConfigMap({ namespace: 'green', body });
+    assert.equal(created.metadata?.name, 'cm');
+  });
+
+  it('watches stream through the fault proxy', async () => {
+    const seen = new Promise<string>((resolve, reject) => {
+      void new Watch(c.kc).watch('/api/v1/namespaces', {}, (type, obj: { metadata?: { name?: string } }) => {
+        if (type === 'ADDED' && obj.metadata?.name === 'watched') resolve(obj.metadata.name);
+      }, reject);
+    });
+    await createObject(c, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'watched' } } as never);
+    assert.equal(await seen, 'watched');
   });
 });

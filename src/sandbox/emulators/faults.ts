@@ -9,12 +9,26 @@ import { z } from 'zod';
  *   vmiNeverReady: [green/vm-b]     # the VMI stays Scheduled with Ready=False
  *   migrationFails: [green/vm-b]    # migrations of this VMI end Failed
  *   podNeverReady: [green/webserver]
+ *   apiErrors:                      # the API answers these requests with an error, `times` times
+ *     - { resource: virtualmachineinstancemigrations, verb: create, times: 2, code: 500,
+ *         message: 'Internal error occurred: failed calling webhook "migration-create-validator.kubevirt.io"' }
  */
 const ref = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be namespace/name');
+const apiErrorRule = z.strictObject({
+  resource: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a resource name such as pods or virtualmachineinstancemigrations'),
+  verb: z.enum(['create', 'get', 'list', 'watch', 'update', 'patch', 'delete', '*']),
+  namespace: z.string().optional(),
+  times: z.number().int().min(1).max(1000).default(1),
+  code: z.number().int().min(400).max(599).default(500),
+  message: z.string().default('emulated fault: the API server refused the request'),
+});
+export type ApiErrorRule = z.infer<typeof apiErrorRule>;
+
 export const faultsSchema = z.strictObject({
   vmiNeverReady: z.array(ref).default([]),
   migrationFails: z.array(ref).default([]),
   podNeverReady: z.array(ref).default([]),
+  apiErrors: z.array(apiErrorRule).default([]),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 
