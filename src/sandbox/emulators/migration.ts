@@ -72,7 +72,17 @@ export function migrationEmulator(cluster: Cluster, lat: LatencyProfile, faults:
         });
         if (source) {
           await cluster.core.patchNamespacedPodStatus(
-            { name: source.metadata!.name!, namespace: namespace!, body: { status: { phase: 'Succeeded', conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted', lastTransitionTime: new Date().toISOString() }] } } },
+            {
+              name: source.metadata!.name!,
+              namespace: namespace!,
+              body: {
+                status: {
+                  phase: 'Succeeded',
+                  conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted', lastTransitionTime: ended.endTimestamp }],
+                  containerStatuses: (source.status?.containerStatuses ?? []).map((cs) => ({ ...cs, ready: false, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', finishedAt: ended.endTimestamp } } })),
+                },
+              },
+            },
             MERGE,
           );
         }
