@@ -1,4 +1,4 @@
-import { arrayOf, bool, defineCrd, enumOf, freeForm, int32, int64, mapOf, obj, quantity, str, time, type Schema } from './define.ts';
+import { arrayOf, bool, defineCrd, enumOf, freeForm, int32, int64, mapOf, obj, quantity, str, time, type CrdShape, type Schema } from './define.ts';
 
 // Field names follow kubevirt.io/api/core/v1 for every field the demo sets or reads; subtrees the
 // demo never touches (affinity, tolerations, …) are kept free-form, as upstream's are opaque to us.
@@ -125,13 +125,12 @@ const migrationState = obj({
 
 const phaseTransitions = arrayOf(obj({ phase: str, phaseTransitionTimestamp: time }));
 
-export const virtualMachineInstance = defineCrd({
-  group: 'kubevirt.io',
+const kubevirtCrd = (shape: Omit<CrdShape, 'group' | 'scope' | 'requiredSpec'>) => defineCrd({ group: 'kubevirt.io', scope: 'Namespaced', requiredSpec: true, ...shape });
+
+export const virtualMachineInstance = kubevirtCrd({
   kind: 'VirtualMachineInstance',
   plural: 'virtualmachineinstances',
   shortNames: ['vmi', 'vmis'],
-  scope: 'Namespaced',
-  requiredSpec: true,
   spec: vmiSpec,
   status: obj({
     phase,
@@ -165,13 +164,10 @@ export const virtualMachineInstance = defineCrd({
   ],
 });
 
-export const virtualMachine = defineCrd({
-  group: 'kubevirt.io',
+export const virtualMachine = kubevirtCrd({
   kind: 'VirtualMachine',
   plural: 'virtualmachines',
   shortNames: ['vm', 'vms'],
-  scope: 'Namespaced',
-  requiredSpec: true,
   spec: obj(
     {
       runStrategy: enumOf('Always', 'RerunOnFailure', 'Manual', 'Halted', 'Once', 'WaitAsReceiver'),
@@ -200,13 +196,10 @@ export const virtualMachine = defineCrd({
   ],
 });
 
-export const virtualMachineInstanceMigration = defineCrd({
-  group: 'kubevirt.io',
+export const virtualMachineInstanceMigration = kubevirtCrd({
   kind: 'VirtualMachineInstanceMigration',
   plural: 'virtualmachineinstancemigrations',
   shortNames: ['vmim', 'vmims'],
-  scope: 'Namespaced',
-  requiredSpec: true,
   spec: obj({ vmiName: str, addedNodeSelector: mapOf(str) }, { required: ['vmiName'] }),
   status: obj({
     phase: enumOf('Pending', 'Scheduling', 'Scheduled', 'PreparingTarget', 'TargetReady', 'Running', 'Succeeded', 'Failed', ''),

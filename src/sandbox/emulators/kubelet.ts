@@ -2,7 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { MERGE, NETWORK_STATUS, type Cluster } from './api.ts';
 import { Controller, keyFor } from './controller.ts';
 import { hasFault, type Faults } from './faults.ts';
-import { remaining, type LatencyProfile } from './latency.ts';
+import { iso, remaining, type LatencyProfile } from './latency.ts';
 
 export const NODE_IPS: Record<string, string> = { 'ovn-control-plane': '172.18.0.2', 'ovn-worker': '172.18.0.3', 'ovn-worker2': '172.18.0.4' };
 
@@ -47,8 +47,7 @@ export function kubeletEmulator(cluster: Cluster, lat: LatencyProfile, faults: F
     const network = pod.metadata.annotations?.[NETWORK_STATUS];
     if (!network) return; // The CNI (emulated OVN-Kubernetes) has not plumbed it yet; its write wakes us.
     if (hasFault(faults.podNeverReady, namespace, name)) return;
-    const since = pod.metadata.creationTimestamp ? new Date(pod.metadata.creationTimestamp).toISOString() : undefined;
-    const wait = remaining(since, lat.podStart);
+    const wait = remaining(iso(pod.metadata.creationTimestamp), lat.podStart);
     if (wait > 0) return wait;
     const podIP = (JSON.parse(network) as { interface: string; ips: string[] }[]).find((e) => e.interface === 'eth0')?.ips[0];
     const now = new Date().toISOString();

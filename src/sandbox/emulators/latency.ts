@@ -30,3 +30,8 @@ export function remaining(since: string | undefined, delayMs: number, now = Date
   if (!since) return delayMs;
   return Date.parse(since) + delayMs - now;
 }
+
+/** Watch caches hold timestamps as Dates; transitions compare ISO strings. */
+export function iso(t: Date | string | undefined): string | undefined {
+  return t === undefined ? undefined : new Date(t).toISOString();
+}

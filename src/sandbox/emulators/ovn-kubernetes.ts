@@ -2,7 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { MERGE, NAD, NETWORK_STATUS, PRIMARY_UDN_LABEL, UDN, type Cluster, type Resource } from './api.ts';
 import { Controller, keyFor } from './controller.ts';
 import { firstFree, networkStatus } from './ipam.ts';
-import { remaining, type LatencyProfile } from './latency.ts';
+import { iso, remaining, type LatencyProfile } from './latency.ts';
 
 const NODE_SUBNETS: Record<string, string> = { 'ovn-control-plane': '10.244.0.0/24', 'ovn-worker': '10.244.1.0/24', 'ovn-worker2': '10.244.2.0/24' };
 const VM_LABEL = 'vm.kubevirt.io/name';
@@ -127,8 +127,4 @@ function nadConfig(namespace: string, name: string, udn: Resource): Record<strin
     mtu: net.mtu ?? 1400,
     allowPersistentIPs: net.ipam?.lifecycle === 'Persistent',
   };
-}
-
-export function iso(t: Date | string | undefined): string | undefined {
-  return t === undefined ? undefined : new Date(t).toISOString();
 }
