@@ -7,6 +7,7 @@ export const ExitCode = {
   checkFailed: 1,
   usage: 2,
   infrastructure: 3,
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -31,6 +32,13 @@ export class InputError extends UserFacingError {
 export class InfrastructureError extends UserFacingError {
   constructor(message: string) {
     super(message, ExitCode.infrastructure);
+  }
+}
+
+/** The user pressed Ctrl-C; exit 130 as shells expect. */
+export class InterruptedError extends UserFacingError {
+  constructor(message: string) {
+    super(message, ExitCode.interrupted);
   }
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import which from 'which';
 import { paths } from '../config/paths.ts';
-import { InfrastructureError } from '../errors.ts';
+import { InfrastructureError, InterruptedError } from '../errors.ts';
 
 /** How to find, build or fetch one external binary udn-demo runs. */
 export interface BinarySpec {
@@ -33,6 +33,8 @@ export interface LocateOptions {
   env?: NodeJS.ProcessEnv;
   binDir?: string;
   log?: (line: string) => void;
+  /** Stops a build in progress (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export function binaryCachePath(spec: BinarySpec, binDir: string): string {
@@ -63,7 +65,7 @@ export async function locateBinary(spec: BinarySpec, options: LocateOptions = {}
   const seconds = () => Math.round((Date.now() - started) / 1000);
   const ticker = setInterval(() => log(`${spec.label}: still ${how} (${seconds()} s)`), 30_000);
   try {
-    if (go) await buildWithGo(spec, go, binDir, target, env);
+    if (go) await buildWithGo(spec, go, binDir, target, env, options.signal);
     else await spec.download!(target, binDir, env);
   } finally {
     clearInterval(ticker);
@@ -92,7 +94,7 @@ export async function findExisting(spec: BinarySpec, env: NodeJS.ProcessEnv, bin
   return undefined;
 }
 
-async function buildWithGo(spec: BinarySpec, go: string, binDir: string, target: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function buildWithGo(spec: BinarySpec, go: string, binDir: string, target: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   // A private GOBIN and a rename make concurrent builds (two processes) safe: the last one wins whole.
   const gobin = await mkdtemp(join(binDir, '.build-'));
   try {
@@ -100,9 +102,11 @@ async function buildWithGo(spec: BinarySpec, go: string, binDir: string, target:
     const result = await execa(go, args, {
       env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
       ...(spec.goDir ? { cwd: spec.goDir } : {}),
+      ...(signal ? { cancelSignal: signal } : {}),
       reject: false,
       all: true,
     });
+    if (result.isCanceled) throw new InterruptedError(`${spec.label}: build interrupted`);
     if (result.exitCode !== 0) {
       const tail = (result.all ?? '').split('\n').slice(-5).join(' | ');
       throw new InfrastructureError(`go ${args.join(' ')} failed: ${tail}`);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupAlive, isAlive, stopGroup } from '../client/processes.ts';
 import { paths } from '../config/paths.ts';
-import { InfrastructureError } from '../errors.ts';
+import { InfrastructureError, InterruptedError } from '../errors.ts';
 import type { LocateOptions } from '../client/binaries.ts';
 import { locateControlPlaneBinaries } from './binaries.ts';
 import { readState, supervisorLog, writeState, type EmulationOptions, type SandboxState } from './state.ts';
@@ -43,6 +43,8 @@ export const DEFAULT_EMULATION: EmulationOptions = { profile: 'realistic', scale
 
 export interface UpOptions extends LocateOptions {
   dir?: string;
+  /** Aborting a start (Ctrl-C) stops whatever it had started and removes it. */
+  signal?: AbortSignal;
   emulation?: EmulationOptions;
   log?: (line: string) => void;
   timeoutMs?: number;
@@ -75,7 +77,7 @@ async function upLocked(dir: string, log: (line: string) => void, opts: UpOption
   }
   if (current.state === 'starting') {
     log('sandbox: another start is under way; waiting for it');
-    return waitReady(dir, current.pgid!, log, opts.timeoutMs);
+    return waitReady(dir, current.pgid!, log, opts.timeoutMs, opts.signal);
   }
   if (current.state !== 'absent') {
     log(`sandbox: cleaning up a ${current.state} sandbox${current.error ? ` (${current.error})` : ''}`);
@@ -99,10 +101,10 @@ async function upLocked(dir: string, log: (line: string) => void, opts: UpOption
     closeSync(fd);
   }
   log('sandbox: starting etcd, kube-apiserver and kube-controller-manager');
-  return waitReady(dir, pgid, log, opts.timeoutMs);
+  return waitReady(dir, pgid, log, opts.timeoutMs, opts.signal);
 }
 
-async function waitReady(dir: string, pgid: number, log: (line: string) => void, timeoutMs = 180_000): Promise<SandboxStatus> {
+async function waitReady(dir: string, pgid: number, log: (line: string) => void, timeoutMs = 180_000, signal?: AbortSignal): Promise<SandboxStatus> {
   const deadline = Date.now() + timeoutMs;
   let shown = 0;
   const showLog = async () => {
@@ -111,6 +113,10 @@ async function waitReady(dir: string, pgid: number, log: (line: string) => void,
     shown = lines.length;
   };
   while (Date.now() < deadline) {
+    if (signal?.aborted) {
+      await sandboxDown(dir);
+      throw new InterruptedError('sandbox: start interrupted; what had started is stopped and removed');
+    }
     await showLog();
     const state: SandboxState | undefined = await readState(dir);
     if (state?.phase === 'ready' && state.pgid === pgid) return sandboxStatus(dir);

@@ -77,3 +77,18 @@ describe('sandbox process lifecycle: nothing is left behind, nothing is doubled'
     assert.equal(groupAlive(first.pgid!), false);
   });
 });
+
+describe('sandbox up interrupted', { timeout: 120_000 }, () => {
+  it('Ctrl-C during `sandbox up` stops what had started, removes it, and exits 130', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'udn-data-'));
+    const cli = spawnCli(['sandbox', 'up', '--profile', 'instant'], { UDN_DEMO_DATA_DIR: data }, /sandbox: starting etcd/);
+    await cli.ready;
+    const { pgid } = (await sandboxStatus(join(data, 'sandbox', 'ovn'))) as { pgid: number };
+    cli.child.kill('SIGINT');
+    const r = await cli.child;
+    assert.equal(r.exitCode, 130, cli.stderr());
+    assert.match(cli.stderr(), /start interrupted; what had started is stopped and removed/);
+    assert.equal(groupAlive(pgid), false);
+    assert.equal((await sandboxStatus(join(data, 'sandbox', 'ovn'))).state, 'absent');
+  });
+});

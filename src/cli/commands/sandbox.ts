@@ -19,7 +19,16 @@ export function registerSandbox(program: Command): void {
     .option('--name <cluster>', 'cluster name (one sandbox per name)', 'ovn')
     .action(async (opts: { json?: boolean; profile: string; scale: string; faults?: string; name: string }) => {
       const emulation = await emulationFromFlags(opts);
-      show(await sandboxUp({ dir: dirFor(opts.name), log: info, emulation }), opts.json);
+      const abort = new AbortController();
+      const onSignal = () => abort.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        show(await sandboxUp({ dir: dirFor(opts.name), log: info, emulation, signal: abort.signal }), opts.json);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     });
   sandbox
     .command('down')
