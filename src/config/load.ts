@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { InputError, errorMessage, firstLine } from '../errors.ts';
@@ -33,6 +34,9 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   if (env.TEMPORAL_API_KEY && temporal.apiKeyEnv === undefined) temporal.apiKeyEnv = 'TEMPORAL_API_KEY';
   const parsed = configSchema.safeParse({ ...raw, temporal });
   if (!parsed.success) throw new InputError(`${file === undefined ? 'config (defaults and TEMPORAL_* environment)' : `config ${file}`}: ${describeIssues(parsed.error.issues)}`);
+  const { sandbox } = parsed.data;
+  // Paths in a config file are relative to the file, not to wherever the worker runs.
+  if (sandbox.faultsFile && file !== undefined) sandbox.faultsFile = resolve(dirname(file), sandbox.faultsFile);
   return {
     config: parsed.data,
     temporalAddressExplicit: fileTemporal.address !== undefined || Boolean(env.TEMPORAL_ADDRESS),

@@ -53,6 +53,11 @@ describe('config loading', () => {
     assert.ok(!JSON.stringify(config).includes('secret-value'), 'the key itself never enters the config');
   });
 
+  it('resolves the sandbox faults file relative to the config file', async () => {
+    const path = await file('faulty.yaml', 'sandbox:\n  faultsFile: faults/vm-b.yaml\n');
+    assert.equal((await loadConfig(path, {})).config.sandbox.faultsFile, join(dir, 'faults', 'vm-b.yaml'));
+  });
+
   it('treats an address in the file as explicit', async () => {
     const path = await file('addr.yaml', 'temporal:\n  address: temporal.internal:7233\n');
     assert.equal((await loadConfig(path, {})).temporalAddressExplicit, true);
