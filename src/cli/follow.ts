@@ -37,7 +37,7 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
   for (let tick = 0; !settled; tick++) {
     const progress = await openProgress(client, handle);
     if (progress) show(progress);
-    if (tick % 4 === 0) await showRetries(handle, retriesSeen, opts.print);
+    if (tick % 4 === 0) await showPending(handle, retriesSeen, opts.print);
     const running = progress?.steps.find((s) => s.state === 'running');
     if (running?.startedAt && Date.now() - lastStill >= stillEvery) {
       opts.print(`  … ${running.id} still running after ${formatDuration(Date.now() - Date.parse(running.startedAt))}`);
@@ -51,7 +51,8 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
   return result;
 }
 
-async function showRetries(handle: WorkflowHandle, seen: Set<string>, print: (line: string) => void): Promise<void> {
+/** Retries as they happen, and what long activities report in their heartbeats (`withProgress`). */
+async function showPending(handle: WorkflowHandle, seen: Set<string>, print: (line: string) => void): Promise<void> {
   let pending;
   try {
     pending = (await handle.describe()).raw.pendingActivities ?? [];
@@ -59,11 +60,28 @@ async function showRetries(handle: WorkflowHandle, seen: Set<string>, print: (li
     return;
   }
   for (const a of pending) {
+    const name = a.activityType?.name ?? 'activity';
     const attempt = a.attempt ?? 1;
     const key = `${a.activityId}:${attempt}`;
     if (attempt > 1 && !seen.has(key)) {
       seen.add(key);
-      print(`  ↻ ${a.activityType?.name ?? 'activity'} attempt ${attempt}${a.lastFailure?.message ? ` after: ${a.lastFailure.message}` : ''}`);
+      print(`  ↻ ${name} attempt ${attempt}${a.lastFailure?.message ? ` after: ${a.lastFailure.message}` : ''}`);
     }
+    const progress = heartbeatProgress(a.heartbeatDetails?.payloads?.[0]?.data);
+    const progressKey = `${a.activityId}:${progress}`;
+    if (progress && !seen.has(progressKey)) {
+      seen.add(progressKey);
+      print(`  … ${name}: ${progress}`);
+    }
+  }
+}
+
+function heartbeatProgress(data: Uint8Array | null | undefined): string | undefined {
+  if (!data) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(data).toString('utf8')) as { progress?: unknown };
+    return typeof value.progress === 'string' ? value.progress : undefined;
+  } catch {
+    return undefined;
   }
 }
