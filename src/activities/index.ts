@@ -1,5 +1,6 @@
 import type { DemoActivities } from './types.ts';
 import { ensureCluster, preflight } from './cluster.ts';
+import { applyManifests, discoverAddresses, waitReady } from './kubernetes.ts';
 import { NotImplementedError } from './instrument.ts';
 
 /**
@@ -13,9 +14,9 @@ export function createActivities(): DemoActivities {
   return {
     preflight,
     ensureCluster,
-    applyManifests: pending('manifest apply', 'issue [3/8]'),
-    waitReady: pending('readiness waits', 'issue [3/8]'),
-    discoverAddresses: pending('address discovery', 'issue [3/8]'),
+    applyManifests,
+    waitReady,
+    discoverAddresses,
     runProbes: pending('connectivity probes', 'issue [4/8]'),
     startTraffic: pending('the iperf3/ping traffic of the migration experiment', 'issue [5/8]'),
     migrateVmi: pending('live migration', 'issue [3/8]'),

@@ -53,6 +53,14 @@ const scenario = z
     webserverPort: port.default(9000),
     newWebserverPort: port.default(9001),
     egressHost: z.string().min(1).default('www.google.com'),
+    /** The node the seed pins its web servers to (kind.sh's first worker). */
+    webserverNode: dns1123Label.default('ovn-worker'),
+    images: z
+      .strictObject({
+        agnhost: z.string().min(1).default('registry.k8s.io/e2e-test-images/agnhost:2.45'),
+        containerDisk: z.string().min(1).default('quay.io/kubevirt/fedora-with-test-tooling-container-disk:v1.4.0'),
+      })
+      .default({ agnhost: 'registry.k8s.io/e2e-test-images/agnhost:2.45', containerDisk: 'quay.io/kubevirt/fedora-with-test-tooling-container-disk:v1.4.0' }),
     migration: migration.default(() => migration.parse({})),
   })
   .superRefine((s, ctx) => {

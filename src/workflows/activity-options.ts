@@ -14,7 +14,8 @@ export function stepTimeoutSeconds(input: Pick<DemoInput, 'timeouts'>, id: StepI
 export function activityOptions(input: Pick<DemoInput, 'timeouts' | 'retry'>, id: StepId, summary: string): ActivityOptions {
   return {
     summary: `${id}: ${summary}`,
-    startToCloseTimeout: `${stepTimeoutSeconds(input, id)}s`,
+    // A grace beyond the step's own limit, so an activity's own deadline (with its reason) fires first.
+    startToCloseTimeout: `${stepTimeoutSeconds(input, id) + 30}s`,
     ...(HEARTBEATING.has(id) ? { heartbeatTimeout: HEARTBEAT_TIMEOUT } : {}),
     retry: {
       initialInterval: `${input.retry.initialIntervalSeconds}s`,

@@ -1,0 +1,45 @@
+import { Context } from '@temporalio/activity';
+import { apiStatusCode, describeApiError } from '../cluster/api-errors.ts';
+import { discover } from '../cluster/addresses.ts';
+import { applyObjects } from '../cluster/apply.ts';
+import { kubeConfigFor } from '../cluster/kube.ts';
+import { renderBundle } from '../cluster/manifests.ts';
+import { waitUntilReady } from '../cluster/wait.ts';
+import { InputError } from '../errors.ts';
+import type { Inventory } from '../model/workload.ts';
+import { withProgress } from './heartbeat.ts';
+import type { ApplyOutcome, ApplyRequest, DiscoverRequest, ReadinessReport, WaitReadyRequest } from './types.ts';
+
+/** The API refused the object itself (invalid, forbidden): a retry sends the same object again. */
+function rethrowApi(what: string, err: unknown): never {
+  const code = apiStatusCode(err);
+  if (code !== undefined && code >= 400 && code < 500 && code !== 404 && code !== 409 && code !== 429) throw new InputError(`${what}: ${describeApiError(err)}`);
+  throw new Error(`${what}: ${describeApiError(err)}`);
+}
+
+export async function applyManifests(req: ApplyRequest): Promise<ApplyOutcome> {
+  const objects = await renderBundle(req.bundle, req.scenario);
+  try {
+    return { bundle: req.bundle, objects: await applyObjects(kubeConfigFor(req.cluster), objects) };
+  } catch (err) {
+    rethrowApi(`apply ${req.bundle}`, err);
+  }
+}
+
+export async function waitReady(req: WaitReadyRequest): Promise<ReadinessReport> {
+  const started = Date.now();
+  const ready = await withProgress((progress) =>
+    waitUntilReady(kubeConfigFor(req.cluster), req.targets, req.timeoutSeconds * 1000, (notReady) => progress(`waiting for ${notReady.join('; ')}`)),
+  );
+  return { ready, waitedMs: Date.now() - started };
+}
+
+export async function discoverAddresses(req: DiscoverRequest): Promise<Inventory> {
+  Context.current().heartbeat();
+  try {
+    return await discover(kubeConfigFor(req.cluster), req.workloads);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'AddressMissing') throw err;
+    rethrowApi('discover addresses', err);
+  }
+}

@@ -1,0 +1,44 @@
+import { KubernetesObjectApi, PatchStrategy, loadYaml, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { AppliedObject } from '../activities/types.ts';
+import { apiStatusCode } from './api-errors.ts';
+import { FIELD_MANAGER } from './kube.ts';
+
+/**
+ * Server-side apply, object by object, with our field manager; custom kinds are resolved through
+ * API discovery by the client. Idempotent: a second apply of the same objects changes nothing,
+ * and says so ('unchanged': the resourceVersion did not move).
+ */
+export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[]): Promise<AppliedObject[]> {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const out: AppliedObject[] = [];
+  for (const obj of objects) {
+    const before = await api.read(header(obj)).catch((err: unknown) => {
+      if (apiStatusCode(err) === 404) return undefined;
+      throw err;
+    });
+    // Known kinds serialize through the client's typed models: give it a model, not plain JSON.
+    const after = await api.patch(loadYaml<KubernetesObject>(JSON.stringify(obj)), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    const action = !before ? 'created' : before.metadata?.resourceVersion === after.metadata?.resourceVersion ? 'unchanged' : 'configured';
+    out.push({ apiVersion: obj.apiVersion!, kind: obj.kind!, ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}), name: obj.metadata!.name!, action });
+  }
+  return out;
+}
+
+/** Deletes the same objects, last first; absent ones are fine (cleanup is idempotent too). */
+export async function deleteObjects(kc: KubeConfig, objects: KubernetesObject[]): Promise<string[]> {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const deleted: string[] = [];
+  for (const obj of [...objects].reverse()) {
+    try {
+      await api.delete(header(obj));
+      deleted.push(`${obj.kind}/${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`);
+    } catch (err) {
+      if (apiStatusCode(err) !== 404) throw err;
+    }
+  }
+  return deleted;
+}
+
+function header(obj: KubernetesObject): KubernetesObject & { metadata: { name: string; namespace?: string } } {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata!.name!, ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) } };
+}
