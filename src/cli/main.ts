@@ -35,6 +35,9 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     process.exitCode = exitFor(err);
   }
+  // A command is done when its action is: a stray socket (a watch, a gRPC channel) must not keep
+  // the CLI alive. Long-running commands (worker, dev-server's child) return only when finished.
+  process.exit(process.exitCode ?? 0);
 }
 
 function exitFor(err: unknown): number {

@@ -74,9 +74,11 @@ export async function waitUntilReady(kc: KubeConfig, targets: ReadinessTarget[],
       informer.on('delete', evaluate);
       // The server ended the watch (timeout, restart) or it failed: reopen it from a fresh list.
       informer.on('error', () => {
-        if (!stopped) setTimeout(() => void informer.start().catch(() => undefined), 500);
+        if (!stopped) setTimeout(() => void informer.start().then(() => (stopped ? void informer.stop() : undefined), () => undefined), 500);
       });
-      informer.start().then(evaluate, () => informer.start().catch(() => undefined));
+      // A start that completes after the wait ended must not leave its watch open.
+      const started = () => (stopped ? void informer.stop() : evaluate());
+      informer.start().then(started, () => informer.start().then(started, () => undefined));
     }
   });
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { ApiErrorRule } from './emulators/faults.ts';
@@ -16,7 +16,15 @@ export interface FaultProxy {
  * real cluster produces them. It serves with the API server's own certificate, so the same CA
  * and token work through it; watches stream and upgrades (exec, console) are piped as they are.
  */
-export async function startFaultProxy(opts: { upstreamPort: number; caPem: string; certFile: string; keyFile: string; rules: ApiErrorRule[]; log: (line: string) => void }): Promise<FaultProxy> {
+export async function startFaultProxy(opts: {
+  upstreamPort: number;
+  caPem: string;
+  certFile: string;
+  keyFile: string;
+  rules: ApiErrorRule[];
+  closeWatchesAfterSeconds?: number;
+  log: (line: string) => void;
+}): Promise<FaultProxy> {
   const left = opts.rules.map((r) => r.times);
   const server: Server = createServer({ cert: await readFile(opts.certFile), key: await readFile(opts.keyFile) }, (req, res) => {
     const call = describe(req);
@@ -29,8 +37,19 @@ export async function startFaultProxy(opts: { upstreamPort: number; caPem: strin
       res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: rule.message, reason: reasonFor(rule.code), code: rule.code }));
       return;
     }
-    forward(req, res, opts);
+    // A client that went away must not take the proxy (and the supervisor) with it.
+    res.on('error', () => undefined);
+    const upstream = forward(req, res, opts);
+    if (call.verb === 'watch' && opts.closeWatchesAfterSeconds) {
+      const timer = setTimeout(() => {
+        opts.log(`fault: closed watch ${req.url}`);
+        upstream.destroy();
+        res.end();
+      }, opts.closeWatchesAfterSeconds * 1000);
+      res.on('close', () => clearTimeout(timer));
+    }
   });
+  server.on('clientError', (_err, socket) => socket.destroy());
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const upstream = connect({ host: '127.0.0.1', port: opts.upstreamPort, ca: opts.caPem }, () => {
       const lines = [`${req.method} ${req.url} HTTP/1.1`, ...rawHeaders(req), '', ''];
@@ -79,17 +98,21 @@ function reasonFor(code: number): string {
   return code === 429 ? 'TooManyRequests' : code === 409 ? 'Conflict' : code === 503 ? 'ServiceUnavailable' : code === 504 ? 'Timeout' : 'InternalError';
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, opts: { upstreamPort: number; caPem: string }): void {
+function forward(req: IncomingMessage, res: ServerResponse, opts: { upstreamPort: number; caPem: string }): ClientRequest {
   const upstream = request({ host: '127.0.0.1', port: opts.upstreamPort, method: req.method, path: req.url, headers: req.headers, ca: opts.caPem }, (up) => {
+    if (res.writableEnded) return void up.destroy();
     res.writeHead(up.statusCode ?? 502, up.headers);
+    up.on('error', () => res.destroy());
     up.pipe(res);
   });
   upstream.on('error', (err) => {
+    if (res.writableEnded) return;
     if (!res.headersSent) res.writeHead(502);
     res.end(String(err));
   });
   res.on('close', () => upstream.destroy());
   req.pipe(upstream);
+  return upstream;
 }
 
 function rawHeaders(req: IncomingMessage): string[] {

@@ -43,6 +43,8 @@ async function shutdown(phase: 'stopped' | 'failed', error?: string): Promise<ne
 }
 
 process.on('SIGTERM', () => void shutdown('stopped'));
+// A bug here must not leave orphans running unrecorded: stop everything and say why.
+process.on('uncaughtException', (err) => void shutdown('failed', `supervisor crashed: ${err.message}`));
 process.on('SIGINT', () => void shutdown('stopped'));
 
 try {
@@ -57,10 +59,18 @@ try {
   emulators = await startEmulators({ kubeconfigPath: plane.internalKubeconfig, profile: options.profile, scale: options.scale, faults, log });
   // Users (and udn-demo's activities) reach the API through the fault proxy only when there are API faults to inject.
   let server = plane.server;
-  if (faults.apiErrors.length > 0) {
-    proxy = await startFaultProxy({ upstreamPort: plane.port, caPem: plane.caPem, certFile: plane.certFile, keyFile: plane.keyFile, rules: faults.apiErrors, log });
+  if (faults.apiErrors.length > 0 || faults.closeWatchesAfterSeconds) {
+    proxy = await startFaultProxy({
+      upstreamPort: plane.port,
+      caPem: plane.caPem,
+      certFile: plane.certFile,
+      keyFile: plane.keyFile,
+      rules: faults.apiErrors,
+      ...(faults.closeWatchesAfterSeconds ? { closeWatchesAfterSeconds: faults.closeWatchesAfterSeconds } : {}),
+      log,
+    });
     server = `https://127.0.0.1:${proxy.port}`;
-    log(`API faults: ${faults.apiErrors.length} rule(s) served through ${server}`);
+    log(`API faults served through ${server}`);
   }
   const kubeconfigPath = join(dir, 'kubeconfig');
   await writeFile(kubeconfigPath, kubeconfigYaml(server, plane.caPem, plane.token, 'udn-demo-sandbox'), { mode: 0o600 });

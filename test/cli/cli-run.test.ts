@@ -12,8 +12,8 @@ import { sandboxDown } from '../../src/sandbox/index.ts';
 
 /**
  * The real CLI with its real activities against a real server and a real sandbox. Until the
- * Kubernetes activities land, a sandbox run must stop at the first manifest step with
- * "not implemented yet" and exit 3.
+ * probes land, a sandbox run rolls out green and discovers its addresses, then must stop at the
+ * first check with "not implemented yet" and exit 3.
  */
 describe('udn-demo run, status, list against a real server', { timeout: 240_000 }, () => {
   let env: TestWorkflowEnvironment;
@@ -27,31 +27,33 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
     await env?.teardown();
   });
 
-  it('run --sandbox --json: preflight and a real sandbox, then exactly one JSON document naming the failed step, exit 3', async () => {
+  it('run --sandbox --json: a real sandbox rollout, then exactly one JSON document naming the failed step, exit 3', async () => {
     const r = await cli(['run', '--sandbox', '--json', '--workflow-id', 'cli-json-run'], vars);
     assert.equal(r.exitCode, 3, r.stderr);
     const result = JSON.parse(r.stdout) as DemoResult;
     assert.equal(result.workflowId, 'cli-json-run');
     assert.equal(result.status, 'failed');
-    assert.deepEqual(result.steps.slice(0, 2).map((s) => s.state), ['succeeded', 'succeeded']);
+    assert.deepEqual(result.steps.slice(0, 6).map((s) => s.state), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
     assert.match(result.steps[1]!.outcome, /sandbox cluster ovn ready/);
-    assert.equal(result.failure?.step, 'apply-green-network');
+    assert.match(result.steps[5]!.outcome, /webserver 203\.203\.0\.\d+ on ovn-worker, vm-a 203\.203\.0\.\d+ on ovn-worker2?, vm-b 203\.203\.0\.\d+ on ovn-worker2?/);
+    assert.equal(result.failure?.step, 'check-east-west');
     assert.equal(result.failure?.type, 'NotImplemented');
     assert.match(result.failure!.message, /not implemented yet/);
     assert.equal(result.steps.length, 18);
     assert.deepEqual(result.checks, []);
     assert.match(r.stderr, /Web UI: http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/cli-json-run/);
     assert.match(r.stderr, /✓ \[ 2\/18\] ensure-cluster/);
-    assert.match(r.stderr, /✗ \[ 3\/18\] apply-green-network/);
+    assert.match(r.stderr, /✓ \[ 3\/18\] apply-green-network .* 2 objects: 2 created/);
+    assert.match(r.stderr, /✗ \[ 7\/18\] check-east-west/);
   });
 
   it('status and list read the same run back; a rerun of the id shows its result, starting nothing', async () => {
     const status = await cli(['status', 'cli-json-run', '--json'], vars);
     assert.equal(status.exitCode, 3);
-    assert.equal((JSON.parse(status.stdout) as DemoResult).failure?.step, 'apply-green-network');
+    assert.equal((JSON.parse(status.stdout) as DemoResult).failure?.step, 'check-east-west');
     const human = await cli(['status', 'cli-json-run'], vars);
     assert.match(human.stdout, /Run cli-json-run: FAILED/);
-    assert.match(human.stdout, /Stopped at step apply-green-network: manifest apply is not implemented yet/);
+    assert.match(human.stdout, /Stopped at step check-east-west: connectivity probes is not implemented yet/);
     const list = await cli(['list', '--json'], vars);
     assert.equal(list.exitCode, 0);
     assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'FAILED'));
@@ -79,7 +81,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
     const attached = await cli(['run', '--workflow-id', 'cli-detached'], vars);
     assert.match(attached.stderr, /attached to cli-detached/);
     assert.equal(attached.exitCode, 3, attached.stderr);
-    assert.match(attached.stdout, /Stopped at step apply-green-network: manifest apply is not implemented yet/);
+    assert.match(attached.stdout, /Stopped at step check-east-west: connectivity probes is not implemented yet/);
   });
 
   it('Ctrl-C while following leaves the run open in Temporal and says how to resume', async () => {
@@ -104,7 +106,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
       (err: Error) => err,
     );
     assert.ok(failure instanceof WorkflowFailedError, String(failure));
-    assert.match(String(failure.cause?.message), /step apply-green-network failed/);
+    assert.match(String(failure.cause?.message), /step check-east-west failed/);
     worker.child.kill('SIGTERM');
     const r = await worker.child;
     assert.equal(r.exitCode, 0, worker.stderr());

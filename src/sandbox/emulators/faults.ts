@@ -9,6 +9,7 @@ import { z } from 'zod';
  *   vmiNeverReady: [green/vm-b]     # the VMI stays Scheduled with Ready=False
  *   migrationFails: [green/vm-b]    # migrations of this VMI end Failed
  *   podNeverReady: [green/webserver]
+ *   closeWatchesAfterSeconds: 2     # the API ends every watch after 2 s; clients must reopen them
  *   apiErrors:                      # the API answers these requests with an error, `times` times
  *     - { resource: virtualmachineinstancemigrations, verb: create, times: 2, code: 500,
  *         message: 'Internal error occurred: failed calling webhook "migration-create-validator.kubevirt.io"' }
@@ -29,6 +30,8 @@ export const faultsSchema = z.strictObject({
   migrationFails: z.array(ref).default([]),
   podNeverReady: z.array(ref).default([]),
   apiErrors: z.array(apiErrorRule).default([]),
+  /** End every watch after this many seconds, as an API server does when its watch timeout expires. */
+  closeWatchesAfterSeconds: z.number().positive().max(3600).optional(),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 

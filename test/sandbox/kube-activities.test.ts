@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { discover } from '../../src/cluster/addresses.ts';
+import { applyObjects } from '../../src/cluster/apply.ts';
+import { kubeConfigFor } from '../../src/cluster/kube.ts';
+import { renderBundle } from '../../src/cluster/manifests.ts';
+import { WaitTimeout, waitUntilReady } from '../../src/cluster/wait.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { sandboxDown, type EmulationOptions, type SandboxStatus } from '../../src/sandbox/index.ts';
+import { freshSandbox } from '../helpers/sandbox.ts';
+
+const scenario = configSchema.parse({}).scenario;
+const greenTargets = [
+  { kind: 'UserDefinedNetwork' as const, namespace: 'green', name: 'namespace-scoped' },
+  { kind: 'Pod' as const, namespace: 'green', name: 'webserver' },
+  { kind: 'VirtualMachineInstance' as const, namespace: 'green', name: 'vm-a' },
+  { kind: 'VirtualMachineInstance' as const, namespace: 'green', name: 'vm-b' },
+];
+
+async function sandboxWithFaults(faults: string, emulation: Omit<EmulationOptions, 'faultsFile'>): Promise<SandboxStatus> {
+  const faultsFile = join(await mkdtemp(join(tmpdir(), 'udn-faults-')), 'faults.yaml');
+  await writeFile(faultsFile, faults);
+  return freshSandbox({ ...emulation, faultsFile });
+}
+
+async function rollOutGreen(s: SandboxStatus) {
+  const kc = kubeConfigFor({ provider: 'sandbox', name: 't', kubeconfigPath: s.kubeconfigPath! });
+  const first = [...(await applyObjects(kc, await renderBundle('green-network', scenario))), ...(await applyObjects(kc, await renderBundle('green-workloads', scenario)))];
+  return { kc, first };
+}
+
+describe('Kubernetes activities against the sandbox', { timeout: 180_000 }, () => {
+  const sandboxes: SandboxStatus[] = [];
+  after(async () => {
+    for (const s of sandboxes) await sandboxDown(s.dir);
+  });
+
+  it('apply is idempotent, waits on watches, and discovery reads the UDN addresses', async () => {
+    const s = await freshSandbox();
+    sandboxes.push(s);
+    const { kc, first } = await rollOutGreen(s);
+    assert.deepEqual(first.map((o) => `${o.kind}/${o.name}:${o.action}`), ['Namespace/green:created', 'UserDefinedNetwork/namespace-scoped:created', 'Pod/webserver:created', 'VirtualMachine/vm-a:created', 'VirtualMachine/vm-b:created']);
+    const again = [...(await applyObjects(kc, await renderBundle('green-network', scenario))), ...(await applyObjects(kc, await renderBundle('green-workloads', scenario)))];
+    assert.ok(again.every((o) => o.action === 'unchanged'), JSON.stringify(again));
+    const ready = await waitUntilReady(kc, greenTargets, 30_000, () => undefined);
+    assert.equal(ready.length, 4);
+    const inventory = await discover(kc, [
+      { namespace: 'green', kind: 'Pod', name: 'webserver' },
+      { namespace: 'green', kind: 'VirtualMachineInstance', name: 'vm-b' },
+    ]);
+    assert.equal(inventory[0]!.node, 'ovn-worker');
+    assert.match(inventory[0]!.udnIP, /^203\.203\./);
+    assert.match(inventory[1]!.udnIP, /^203\.203\./);
+  });
+
+  it('a wait that times out says which object is not ready and why', async () => {
+    const s = await sandboxWithFaults('vmiNeverReady: [green/vm-b]\n', { profile: 'instant', scale: 1 });
+    sandboxes.push(s);
+    const { kc } = await rollOutGreen(s);
+    const progress: string[][] = [];
+    const err = await waitUntilReady(kc, greenTargets, 3_000, (p) => progress.push(p)).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof WaitTimeout, String(err));
+    assert.equal(err.message, 'not ready after 3 s: green/vm-b: VMI phase Scheduled, Ready=False (GuestNotRunning: emulated fault: the guest never comes up)');
+    assert.ok(progress.length > 0, 'progress was reported while waiting');
+  });
+
+  it('a watch the API server closes is reopened, and the wait still ends when the objects are ready', async () => {
+    // VMs take ~2.5 s to boot; every watch is cut after 0.5 s.
+    const s = await sandboxWithFaults('closeWatchesAfterSeconds: 0.5\n', { profile: 'realistic', scale: 0.1 });
+    sandboxes.push(s);
+    const { kc } = await rollOutGreen(s);
+    const ready = await waitUntilReady(kc, greenTargets, 30_000, () => undefined);
+    assert.equal(ready.length, 4);
+    const log = await readFile(join(s.dir, 'logs', 'supervisor.log'), 'utf8');
+    assert.ok((log.match(/fault: closed watch/g) ?? []).length >= 2, 'the proxy did close watches during the wait');
+  });
+});
