@@ -1,6 +1,6 @@
 import type { DemoActivities } from './types.ts';
 import { ensureCluster, preflight } from './cluster.ts';
-import { applyManifests, discoverAddresses, waitReady } from './kubernetes.ts';
+import { applyManifests, discoverAddresses, migrateVmi, waitReady } from './kubernetes.ts';
 import { NotImplementedError } from './instrument.ts';
 
 /**
@@ -19,7 +19,7 @@ export function createActivities(): DemoActivities {
     discoverAddresses,
     runProbes: pending('connectivity probes', 'issue [4/8]'),
     startTraffic: pending('the iperf3/ping traffic of the migration experiment', 'issue [5/8]'),
-    migrateVmi: pending('live migration', 'issue [3/8]'),
+    migrateVmi,
     collectTraffic: pending('traffic collection and analysis', 'issue [5/8]'),
     writeReport: pending('the run report', 'issue [5/8]'),
   };

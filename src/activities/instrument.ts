@@ -40,6 +40,7 @@ export function classify(err: unknown, attempt: number): Error {
   const details = [{ attempt }];
   if (err instanceof NotImplementedError) return ApplicationFailure.create({ type: 'NotImplemented', message: err.message, nonRetryable: true, details });
   if (err instanceof InputError) return ApplicationFailure.create({ type: 'InvalidInput', message: err.message, nonRetryable: true, details });
+  if (err instanceof Error && err.name === 'MigrationFailed') return ApplicationFailure.create({ type: 'MigrationFailed', message: err.message, nonRetryable: true, details });
   if (err instanceof Error && err.name === 'WaitTimeout') return ApplicationFailure.create({ type: 'NotReady', message: err.message, nonRetryable: true, details });
   if (err instanceof PreflightError) return ApplicationFailure.create({ type: 'PreflightFailed', message: err.message, nonRetryable: true, details });
   if (err instanceof InfrastructureError) return ApplicationFailure.create({ type: 'Infrastructure', message: err.message, details });

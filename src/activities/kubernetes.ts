@@ -3,12 +3,13 @@ import { apiStatusCode, describeApiError } from '../cluster/api-errors.ts';
 import { discover } from '../cluster/addresses.ts';
 import { applyObjects } from '../cluster/apply.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
+import { migrate } from '../cluster/migrate.ts';
 import { renderBundle } from '../cluster/manifests.ts';
 import { waitUntilReady } from '../cluster/wait.ts';
 import { InputError } from '../errors.ts';
 import type { Inventory } from '../model/workload.ts';
 import { withProgress } from './heartbeat.ts';
-import type { ApplyOutcome, ApplyRequest, DiscoverRequest, ReadinessReport, WaitReadyRequest } from './types.ts';
+import type { ApplyOutcome, ApplyRequest, DiscoverRequest, MigrateRequest, MigrationRecord, ReadinessReport, WaitReadyRequest } from './types.ts';
 
 /** The API refused the object itself (invalid, forbidden): a retry sends the same object again. */
 function rethrowApi(what: string, err: unknown): never {
@@ -42,4 +43,8 @@ export async function discoverAddresses(req: DiscoverRequest): Promise<Inventory
     if (err instanceof Error && err.name === 'AddressMissing') throw err;
     rethrowApi('discover addresses', err);
   }
+}
+
+export function migrateVmi(req: MigrateRequest): Promise<MigrationRecord> {
+  return withProgress((progress) => migrate(kubeConfigFor(req.cluster), req.vmi, req.migrationName, req.timeoutSeconds * 1000, progress));
 }

@@ -149,4 +149,4 @@ export type Instrumented<A> = {
 };
 
 /** Failure types a retry cannot fix; workflows list them as non-retryable too. */
-export const NON_RETRYABLE_TYPES = ['NotImplemented', 'InvalidInput', 'PreflightFailed', 'NotReady'] as const;
+export const NON_RETRYABLE_TYPES = ['NotImplemented', 'InvalidInput', 'PreflightFailed', 'NotReady', 'MigrationFailed'] as const;

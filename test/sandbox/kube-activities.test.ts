@@ -6,11 +6,12 @@ import { after, describe, it } from 'node:test';
 import { discover } from '../../src/cluster/addresses.ts';
 import { applyObjects } from '../../src/cluster/apply.ts';
 import { kubeConfigFor } from '../../src/cluster/kube.ts';
+import { migrate } from '../../src/cluster/migrate.ts';
 import { renderBundle } from '../../src/cluster/manifests.ts';
 import { WaitTimeout, waitUntilReady } from '../../src/cluster/wait.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { sandboxDown, type EmulationOptions, type SandboxStatus } from '../../src/sandbox/index.ts';
-import { freshSandbox } from '../helpers/sandbox.ts';
+import { clientsFor, freshSandbox } from '../helpers/sandbox.ts';
 
 const scenario = configSchema.parse({}).scenario;
 const greenTargets = [
@@ -76,5 +77,37 @@ describe('Kubernetes activities against the sandbox', { timeout: 180_000 }, () =
     assert.equal(ready.length, 4);
     const log = await readFile(join(s.dir, 'logs', 'supervisor.log'), 'utf8');
     assert.ok((log.match(/fault: closed watch/g) ?? []).length >= 2, 'the proxy did close watches during the wait');
+  });
+
+  it('migration: a retried attempt follows the migration it already created; the VMI keeps its address', async () => {
+    const s = await freshSandbox({ profile: 'realistic', scale: 0.1 });
+    sandboxes.push(s);
+    const { kc } = await rollOutGreen(s);
+    await waitUntilReady(kc, greenTargets, 30_000, () => undefined);
+    const vmB = { namespace: 'green', kind: 'VirtualMachineInstance' as const, name: 'vm-b' };
+    const lines: string[] = [];
+    // Two attempts at once with the same name stand for an attempt and its retry after a crash.
+    const [first, second] = await Promise.all([
+      migrate(kc, vmB, 'demo-1-live-migration', 60_000, (l) => lines.push(l)),
+      new Promise((r) => setTimeout(r, 300)).then(() => migrate(kc, vmB, 'demo-1-live-migration', 60_000, (l) => lines.push(l))),
+    ]);
+    assert.deepEqual(second, first);
+    assert.notEqual(first.targetNode, first.sourceNode);
+    assert.equal(first.addressAfter, first.addressBefore);
+    assert.match(first.addressBefore, /^203\.203\./);
+    assert.ok(Date.parse(first.endedAt) >= Date.parse(first.startedAt));
+    assert.ok(lines.some((l) => /found migration green\/demo-1-live-migration from an earlier attempt/.test(l)), lines.join('\n'));
+    const migrations = await clientsFor(s.kubeconfigPath!).custom.listNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: 'green', plural: 'virtualmachineinstancemigrations' });
+    assert.equal(migrations.items.length, 1, 'one migration, not two');
+    const again = await migrate(kc, vmB, 'demo-1-live-migration', 10_000, () => undefined);
+    assert.deepEqual(again, first, 'a retry after completion returns the same record at once');
+  });
+
+  it('migration: a failed migration is reported as such, with its reason', async () => {
+    const s = await sandboxWithFaults('migrationFails: [green/vm-a]\n', { profile: 'instant', scale: 1 });
+    sandboxes.push(s);
+    const { kc } = await rollOutGreen(s);
+    await waitUntilReady(kc, greenTargets, 30_000, () => undefined);
+    await assert.rejects(migrate(kc, { namespace: 'green', kind: 'VirtualMachineInstance', name: 'vm-a' }, 'doomed', 30_000, () => undefined), (err: Error) => err.name === 'MigrationFailed' && /migration green\/doomed failed: emulated fault: the migration failed/.test(err.message));
   });
 });
