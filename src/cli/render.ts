@@ -18,7 +18,10 @@ export function renderResult(result: DemoResult): string {
     lines.push('', 'Checks:');
     for (const c of result.checks) lines.push(`  ${c.passed ? 'PASS' : 'FAIL'} ${c.id}: ${c.description}`, `       expected ${c.expected}`, `       observed ${c.observed}`);
   }
-  if (result.failure) lines.push('', `Stopped at step ${result.failure.step}: ${result.failure.message}`);
+  const skipped = result.steps.filter((st) => st.state === 'skipped');
+  if (skipped.length > 0) lines.push('', `Skipped, not implemented yet: ${skipped.map((st) => st.id).join(', ')} (the run cannot pass without them)`);
+  const failed = result.steps.find((st) => st.state === 'failed');
+  if (failed && result.failure) lines.push('', `Stopped at step ${result.failure.step}: ${result.failure.message}`);
   return lines.join('\n');
 }
 

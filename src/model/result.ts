@@ -39,7 +39,8 @@ export interface MigrationSummary {
   targetNode: string;
   addressBefore: string;
   addressAfter: string;
-  survived: boolean;
+  /** Null when the TCP session was not measured. */
+  survived: boolean | null;
   downtimeMs: number | null;
   resolutionMs: number | null;
 }

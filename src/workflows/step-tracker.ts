@@ -28,8 +28,13 @@ export class StepTracker {
     this.publish();
   }
 
-  /** Runs one step; `body` returns the one-line outcome. A failure ends the run with the result attached. */
-  async run(id: StepId, body: (act: Act) => Promise<string>): Promise<void> {
+  /**
+   * Runs one step; `body` returns the one-line outcome. A failure ends the run with the result
+   * attached. A check whose activity has not landed yet (`NotImplemented`) is recorded as
+   * skipped and the run goes on, so the steps that do work are exercised; the run can then not
+   * pass. Prerequisites (cluster, rollout, waits) are never skipped: later steps need them.
+   */
+  async run(id: StepId, body: (act: Act) => Promise<string>, opts: { skippable?: boolean } = {}): Promise<void> {
     const step = this.step(id);
     step.state = 'running';
     step.startedAt = now();
@@ -44,12 +49,17 @@ export class StepTracker {
       step.state = 'succeeded';
       step.attempts = Math.max(step.attempts, 1);
     } catch (err) {
-      step.state = 'failed';
       const failure = rootFailure(err);
       step.attempts = Math.max(step.attempts, failure.attempt ?? 1);
       step.outcome = failure.message;
-      this.result.status = 'failed';
+      this.result.failure ??= { step: id, type: failure.type, message: failure.message };
+      if (opts.skippable && failure.type === 'NotImplemented') {
+        step.state = 'skipped';
+        return;
+      }
+      step.state = 'failed';
       this.result.failure = { step: id, type: failure.type, message: failure.message };
+      this.result.status = 'failed';
       throw ApplicationFailure.create({ type: 'StepFailed', message: `step ${id} failed: ${failure.message}`, nonRetryable: true, details: [this.result] });
     } finally {
       step.endedAt = now();
@@ -62,9 +72,10 @@ export class StepTracker {
     this.publish();
   }
 
-  /** What the run's status will be if nothing else fails: passed only if every check passed. */
+  /** What the run's status will be if nothing else fails: passed only if every check ran and passed. */
   verdict(): 'passed' | 'failed' {
-    return this.result.checks.every((c) => c.passed) ? 'passed' : 'failed';
+    const skipped = this.result.steps.some((s) => s.state === 'skipped');
+    return !skipped && this.result.checks.every((c) => c.passed) ? 'passed' : 'failed';
   }
 
   finish(): DemoResult {

@@ -12,6 +12,8 @@ export interface FakeBehaviour {
   failFirst?: Partial<Record<keyof DemoActivities, number>>;
   /** Activity name → fails at once with a non-retryable error. */
   failHard?: keyof DemoActivities;
+  /** Activities whose bodies have "not landed yet". */
+  notImplemented?: (keyof DemoActivities)[];
   /** Probes whose verdict comes back as a failure (by `from→to` key). */
   failingProbe?: (p: Probe) => boolean;
   /** Called when an activity starts, e.g. to hold it open while a test queries progress. */
@@ -32,6 +34,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
     b.calls?.push(name);
     await b.onCall?.(name);
     const { attempt } = Context.current().info;
+    if (b.notImplemented?.includes(name)) throw ApplicationFailure.nonRetryable(`${name} is not implemented yet (arrives with issue [N/8])`, 'NotImplemented');
     if (b.failHard === name) throw ApplicationFailure.nonRetryable(`${name}: the cluster refused the request`, 'InvalidInput');
     const failures = b.failFirst?.[name] ?? 0;
     if (attempt <= failures) throw new Error(`${name}: transient failure on attempt ${attempt}`);

@@ -17,6 +17,7 @@ const SCENARIOS: Record<string, DemoRunOptions> = {
   passing: {},
   retries: { behaviour: { failFirst: { ensureCluster: 2, runProbes: 1 } } },
   failed: { behaviour: { failHard: 'waitReady' } },
+  skipped: { behaviour: { notImplemented: ['runProbes', 'startTraffic'] } },
 };
 
 /** Replay needs each history's own workflow id; the file name carries it ('/' written as '~'). */

@@ -23,9 +23,9 @@ async function replayAll(options: ReplayWorkerOptions) {
 }
 
 describe('replay of committed histories', { timeout: 120_000 }, () => {
-  it('replays every recorded run (passing, retries, failed, child) with the current workflow code', async () => {
+  it('replays every recorded run (passing, retries, failed, skipped checks, child) with the current workflow code', async () => {
     const results = await replayAll({ workflowBundle: await demoBundle() });
-    assert.ok(results.length >= 4, `expected at least 4 histories, found ${results.length}`);
+    assert.ok(results.length >= 5, `expected at least 5 histories, found ${results.length}`);
     for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error}`);
   });
 

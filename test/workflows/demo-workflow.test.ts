@@ -126,4 +126,25 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
     assert.deepEqual(failed, ['isolation-blue-to-green', 'isolation-green-to-blue']);
     assert.ok(outcome.steps.every((s) => s.state === 'succeeded'));
   });
+
+  it('skips checks whose activities have not landed, goes on with the rest, and cannot pass', async () => {
+    const calls: (keyof DemoActivities)[] = [];
+    const { outcome } = await runDemoWithFakes(env, { behaviour: { calls, notImplemented: ['runProbes', 'startTraffic'] } });
+    assert.ok(!(outcome instanceof Error), String(outcome));
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.failure?.type, 'NotImplemented');
+    assert.equal(outcome.failure?.step, 'check-east-west');
+    const skipped = outcome.steps.filter((s) => s.state === 'skipped').map((s) => s.id);
+    assert.deepEqual(skipped, ['check-east-west', 'check-egress', 'check-isolation', 'check-netpol-baseline', 'check-netpol-blocks', 'check-netpol-allows']);
+    assert.ok(calls.includes('migrateVmi') && !calls.includes('collectTraffic'), 'the migration ran unmeasured');
+    assert.deepEqual(outcome.checks.map((c) => [c.id, c.passed]), [['live-migration', false]]);
+    assert.equal(outcome.migration?.survived, null);
+  });
+
+  it('never skips a prerequisite: a cluster step that has not landed stops the run', async () => {
+    const { outcome } = await runDemoWithFakes(env, { behaviour: { notImplemented: ['ensureCluster'] } });
+    const result = failedResult(outcome);
+    assert.equal(result.failure?.step, 'ensure-cluster');
+    assert.equal(result.steps.find((s) => s.id === 'apply-green-network')?.state, 'pending');
+  });
 });
