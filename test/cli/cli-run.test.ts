@@ -62,7 +62,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 240_000 
     assert.match(human.stdout, /Skipped, not implemented yet: check-east-west, check-egress, check-isolation/);
     const list = await cli(['list', '--json'], vars);
     assert.equal(list.exitCode, 0);
-    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'FAILED'));
+    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'COMPLETED'));
     const again = await cli(['run', '--sandbox', '--workflow-id', 'cli-json-run'], vars);
     assert.equal(again.exitCode, 3);
     assert.match(again.stderr, /run cli-json-run has already ended/);
