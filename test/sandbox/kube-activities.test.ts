@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { discover } from '../../src/cluster/addresses.ts';
-import { applyObjects } from '../../src/cluster/apply.ts';
+import { applyObjects, deleteObjects } from '../../src/cluster/apply.ts';
 import { kubeConfigFor } from '../../src/cluster/kube.ts';
 import { migrate } from '../../src/cluster/migrate.ts';
 import { renderBundle } from '../../src/cluster/manifests.ts';
 import { WaitTimeout, waitUntilReady } from '../../src/cluster/wait.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { sandboxDown, type EmulationOptions, type SandboxStatus } from '../../src/sandbox/index.ts';
-import { clientsFor, freshSandbox } from '../helpers/sandbox.ts';
+import { clientsFor, eventually, freshSandbox } from '../helpers/sandbox.ts';
 
 const scenario = configSchema.parse({}).scenario;
 const greenTargets = [
@@ -55,6 +55,12 @@ describe('Kubernetes activities against the sandbox', { timeout: 180_000 }, () =
     assert.equal(inventory[0]!.node, 'ovn-worker');
     assert.match(inventory[0]!.udnIP, /^203\.203\./);
     assert.match(inventory[1]!.udnIP, /^203\.203\./);
+
+    // Cleanup deletes the same objects, and a second delete is a no-op.
+    const workloads = await renderBundle('green-workloads', scenario);
+    assert.deepEqual(await deleteObjects(kc, workloads), ['VirtualMachine/green/vm-b', 'VirtualMachine/green/vm-a', 'Pod/green/webserver']);
+    await eventually('green workloads gone', () => clientsFor(s.kubeconfigPath!).core.listNamespacedPod({ namespace: 'green' }), (l) => !l.items.some((p) => p.metadata?.name === 'webserver'));
+    assert.deepEqual(await deleteObjects(kc, workloads), []);
   });
 
   it('a wait that times out says which object is not ready and why', async () => {
