@@ -1,8 +1,9 @@
-import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import type { MigrationRecord } from '../activities/types.ts';
 import type { WorkloadRef } from '../model/workload.ts';
 import { vmiUdnAddress } from './addresses.ts';
 import { apiStatusCode } from './api-errors.ts';
+import { watchUntil, type WatchSource } from './watch.ts';
 
 const KUBEVIRT = { group: 'kubevirt.io', version: 'v1' };
 
@@ -46,33 +47,26 @@ export async function migrate(kc: KubeConfig, vmi: WorkloadRef, name: string, ti
   const mine = (v: Vmi | undefined) => (v?.status?.migrationState?.migrationUid === uid ? v.status.migrationState : undefined);
   const sourceNode: string = mine(before)?.sourceNode ?? before.status?.nodeName ?? '';
   const addressBefore = vmiUdnAddress(before) ?? '';
-  const done = await new Promise<Vmi>((resolve, reject) => {
-    const informer = makeInformer<Vmi>(kc, `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachineinstances`, () => custom.listNamespacedCustomObject({ ...KUBEVIRT, namespace, plural: 'virtualmachineinstances' }));
-    let finished = false;
-    const finish = (err: Error | undefined, v?: Vmi) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      void informer.stop();
-      if (err) reject(err);
-      else resolve(v!);
-    };
-    const check = () => {
-      const v = informer.get(vmi.name, namespace);
-      const state = mine(v);
-      if (!state?.completed) return;
-      if (state.failed) return finish(new MigrationFailed(`migration ${namespace}/${name} failed: ${state.failureReason ?? 'no reason given'}`));
-      if (state.targetNode === sourceNode) return finish(new MigrationFailed(`migration ${namespace}/${name} completed but ${vmi.name} is still on ${sourceNode}`));
-      finish(undefined, v);
-    };
-    const timer = setTimeout(() => finish(new Error(`migration ${namespace}/${name} not completed after ${Math.round(timeoutMs / 1000)} s: ${JSON.stringify(mine(informer.get(vmi.name, namespace)) ?? 'not started')}`)), timeoutMs);
-    informer.on('add', check);
-    informer.on('update', check);
-    informer.on('error', () => {
-      if (!finished) setTimeout(() => void informer.start().then(() => (finished ? void informer.stop() : check()), () => undefined), 500);
-    });
-    informer.start().then(() => (finished ? void informer.stop() : check()), (err: unknown) => finish(err as Error));
-  });
+  const vmis: WatchSource = {
+    path: `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachineinstances`,
+    list: () => custom.listNamespacedCustomObject({ ...KUBEVIRT, namespace, plural: 'virtualmachineinstances' }),
+  };
+  const current = (caches: ObjectCache<KubernetesObject>[]) => caches[0]?.get(vmi.name, namespace) as Vmi | undefined;
+  let last: Vmi | undefined;
+  const done = await watchUntil(
+    kc,
+    [vmis],
+    (caches) => {
+      last = current(caches);
+      const state = mine(last);
+      if (!state?.completed) return undefined;
+      if (state.failed) throw new MigrationFailed(`migration ${namespace}/${name} failed: ${state.failureReason ?? 'no reason given'}`);
+      if (state.targetNode === sourceNode) throw new MigrationFailed(`migration ${namespace}/${name} completed but ${vmi.name} is still on ${sourceNode}`);
+      return last;
+    },
+    timeoutMs,
+    () => new Error(`migration ${namespace}/${name} not completed after ${Math.round(timeoutMs / 1000)} s: ${JSON.stringify(mine(last) ?? 'not started')}`),
+  );
   const state = done.status!.migrationState!;
   return {
     migrationName: name,
