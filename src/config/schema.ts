@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { STEP_IDS } from './steps.ts';
 import { cidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from './cidr.ts';
 
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 const dns1123Label = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)');
+  .regex(DNS1123_LABEL, 'must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)');
 
 const cidr = z.string().superRefine((text, ctx) => {
   const parsed = parseIpv4Cidr(text);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { DNS1123_LABEL } from '../../config/schema.ts';
 import { ExitCode, InputError, errorMessage } from '../../errors.ts';
 import { PROFILES, loadFaults, type EmulationOptions, type ProfileName } from '../../sandbox/index.ts';
 import { sandboxDir, sandboxDown, sandboxStatus, sandboxUp, type SandboxStatus } from '../../sandbox/index.ts';
@@ -48,7 +49,7 @@ export function registerSandbox(program: Command): void {
 }
 
 function dirFor(name: string): string {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) throw new InputError(`--name must be a DNS-1123 label, got "${name}"`);
+  if (!DNS1123_LABEL.test(name)) throw new InputError(`--name must be a DNS-1123 label, got "${name}"`);
   return sandboxDir(name);
 }
 

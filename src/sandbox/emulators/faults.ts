@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { describeIssues } from '../../config/load.ts';
 
 /**
  * Failures the sandbox can be told to produce, for reliability tests. Given as a YAML file
@@ -47,7 +48,7 @@ export async function loadFaults(file: string | undefined): Promise<Faults> {
     throw new Error(`faults ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? 'not valid YAML'}`);
   }
   const parsed = faultsSchema.safeParse(doc ?? {});
-  if (!parsed.success) throw new Error(`faults ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`faults ${file}: ${describeIssues(parsed.error.issues)}`);
   return parsed.data;
 }
 
