@@ -6,6 +6,8 @@ import type { ProfileName } from './emulators/latency.ts';
 export interface EmulationOptions {
   profile: ProfileName;
   scale: number;
+  /** Whether workloads reach hosts outside the cluster (default true). */
+  egress?: boolean;
   faultsFile?: string;
 }
 

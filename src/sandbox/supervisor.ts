@@ -56,7 +56,16 @@ try {
   await bootstrapApi(plane.internalKubeconfig);
   log('API types and nodes installed');
   const faults = await loadFaults(options.faultsFile);
-  emulators = await startEmulators({ kubeconfigPath: plane.internalKubeconfig, profile: options.profile, scale: options.scale, faults, log });
+  emulators = await startEmulators({
+    kubeconfigPath: plane.internalKubeconfig,
+    profile: options.profile,
+    scale: options.scale,
+    faults,
+    certFile: plane.certFile,
+    keyFile: plane.keyFile,
+    egress: options.egress ?? true,
+    log,
+  });
   // Users (and udn-demo's activities) reach the API through the fault proxy only when there are API faults to inject.
   let server = plane.server;
   if (faults.apiErrors.length > 0 || faults.closeWatchesAfterSeconds) {

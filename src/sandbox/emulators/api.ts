@@ -2,6 +2,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  NetworkingV1Api,
   PatchStrategy,
   makeInformer,
   setHeaderOptions,
@@ -53,6 +54,11 @@ export class Cluster {
 
   nodes(): Cache<import('@kubernetes/client-node').V1Node> {
     return this.cache('/api/v1/nodes', () => this.core.listNode());
+  }
+
+  networkPolicies(): Cache<import('@kubernetes/client-node').V1NetworkPolicy> {
+    const api = this.kc.makeApiClient(NetworkingV1Api);
+    return this.cache('/apis/networking.k8s.io/v1/networkpolicies', () => api.listNetworkPolicyForAllNamespaces());
   }
 
   resources(crd: Crd): Cache<Resource> {

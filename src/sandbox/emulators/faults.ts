@@ -10,6 +10,8 @@ import { describeIssues } from '../../config/load.ts';
  *   vmiNeverReady: [green/vm-b]     # the VMI stays Scheduled with Ready=False
  *   migrationFails: [green/vm-b]    # migrations of this VMI end Failed
  *   podNeverReady: [green/webserver]
+ *   consoleDrops:                   # the first `times` console sessions are cut at their first command
+ *     - { vmi: green/vm-a, times: 1 }
  *   closeWatchesAfterSeconds: 2     # the API ends every watch after 2 s; clients must reopen them
  *   apiErrors:                      # the API answers these requests with an error, `times` times
  *     - { resource: virtualmachineinstancemigrations, verb: create, times: 2, code: 500,
@@ -31,6 +33,7 @@ export const faultsSchema = z.strictObject({
   migrationFails: z.array(ref).default([]),
   podNeverReady: z.array(ref).default([]),
   apiErrors: z.array(apiErrorRule).default([]),
+  consoleDrops: z.array(z.strictObject({ vmi: ref, times: z.number().int().min(1).max(100).default(1) })).default([]),
   /** End every watch after this many seconds, as an API server does when its watch timeout expires. */
   closeWatchesAfterSeconds: z.number().positive().max(3600).optional(),
 });

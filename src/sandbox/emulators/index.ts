@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { startDataPlane } from '../console/index.ts';
 import { Cluster } from './api.ts';
 import type { Controller } from './controller.ts';
 import type { Faults } from './faults.ts';
@@ -13,6 +14,10 @@ export interface EmulatorOptions {
   profile: ProfileName;
   scale: number;
   faults: Faults;
+  /** The API server's serving certificate, reused by the emulated virt-api. */
+  certFile: string;
+  keyFile: string;
+  egress: boolean;
   log: (line: string) => void;
 }
 
@@ -28,9 +33,12 @@ export async function startEmulators(opts: EmulatorOptions): Promise<{ stop: () 
     ...kubevirtEmulator(cluster, lat, opts.faults, opts.log),
     migrationEmulator(cluster, lat, opts.faults, opts.log),
   ];
+  const dataPlane = startDataPlane(cluster, lat, opts);
   await cluster.start();
+  const plane = await dataPlane;
   return {
     stop: async () => {
+      await plane.stop();
       controllers.forEach((c) => c.stop());
       await cluster.stop();
     },

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { quote } from 'shell-quote';
+import type { ConsoleConnection } from './connection.ts';
+import { LoginIncorrect } from './errors.ts';
+
+export interface GuestCredentials {
+  user: string;
+  password: string;
+}
+
+export interface ShellTimeouts {
+  /** For the login prompt and the first shell prompt (the upstream e2e allows 40 s and 4 min). */
+  loginMs: number;
+}
+
+export interface ExecResult {
+  /** What the command printed (stdout and stderr share the terminal), CRLF normalised. */
+  output: string;
+  exitCode: number;
+  durationMs: number;
+}
+
+const PROMPT = /\[[^\]\r\n@]+@[^\]\r\n ]+ [^\]\r\n]*\][$#] $/;
+const LOGIN_STATES = /(login: $)|(Password: $)|(\[[^\]\r\n@]+@[^\]\r\n ]+ [^\]\r\n]*\][$#] $)/;
+
+/**
+ * A logged-in shell on a guest's serial console, the way KubeVirt's e2e drives Fedora: newline,
+ * then whatever the console shows (login prompt, a half-finished login left by someone else, or
+ * a shell already open), and a quiet terminal. Commands go in as argument vectors and come back
+ * with their output and exit status framed by markers that the echo of the command line cannot
+ * produce.
+ */
+export class GuestShell {
+  private constructor(private readonly conn: ConsoleConnection) {}
+
+  static async login(conn: ConsoleConnection, creds: GuestCredentials, t: ShellTimeouts): Promise<GuestShell> {
+    conn.send('\r');
+    for (let round = 0; round < 4; round++) {
+      const { match } = await conn.expect(LOGIN_STATES, t.loginMs, 'login prompt or shell prompt');
+      if (match[3]) break;
+      if (match[2]) {
+        // Someone left the console at a password prompt: finish that attempt and start over.
+        conn.send('\r');
+        await conn.expect(/login: $/, t.loginMs, 'login prompt');
+        conn.send('\r');
+        continue;
+      }
+      conn.send(`${creds.user}\r`);
+      await conn.expect(/Password: $/, t.loginMs, 'password prompt');
+      conn.send(`${creds.password}\r`);
+      const after = await conn.expect(/(Login incorrect)|(\[[^\]\r\n@]+@[^\]\r\n ]+ [^\]\r\n]*\][$#] $)/, t.loginMs, 'shell prompt after login');
+      if (after.match[1]) throw new LoginIncorrect(`${conn.vmi.namespace}/${conn.vmi.name}: Login incorrect for user "${creds.user}"`);
+      break;
+    }
+    const shell = new GuestShell(conn);
+    // Wide and silent: no wrapped lines, no echo of what we type.
+    await shell.exec(['stty', '-echo', 'cols', '500', 'rows', '500'], t.loginMs);
+    return shell;
+  }
+
+  /** Runs `argv` in the foreground; on timeout interrupts it (^C) and rejects. */
+  async exec(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
+    return this.execLine(quote([...argv]), timeoutMs);
+  }
+
+  /**
+   * Starts `argv` in the background with its output to `file` in the guest, so it outlives this
+   * session; another command collects the file later.
+   */
+  async startBackground(argv: readonly string[], file: string, timeoutMs: number): Promise<ExecResult> {
+    return this.execLine(`nohup ${quote([...argv])} > ${quote([file])} 2>&1 &`, timeoutMs);
+  }
+
+  private async execLine(line: string, timeoutMs: number): Promise<ExecResult> {
+    const id = randomBytes(6).toString('hex');
+    const [begin, end] = [`__UDN${id}B`, `__UDN${id}E`];
+    const started = Date.now();
+    this.conn.send(`printf '%s%s\\n' __UDN ${id}B; ${line}; printf '%s%s:%s\\n' __UDN ${id}E $?\r`);
+    await this.conn.expect(new RegExp(`${begin}\\r?\\n`), timeoutMs, `start of "${line}"`);
+    let done;
+    try {
+      done = await this.conn.expect(new RegExp(`${end}:(\\d+)\\r?\\n`), Math.max(1, timeoutMs - (Date.now() - started)), `end of "${line}"`);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'ConsoleTimeout') {
+        this.conn.send('\x03');
+        await this.conn.expect(PROMPT, 5_000, 'prompt after interrupting').catch(() => undefined);
+      }
+      throw err;
+    }
+    await this.conn.expect(PROMPT, 5_000, 'prompt');
+    return { output: done.before.replace(/\r\n/g, '\n'), exitCode: Number(done.match[1]), durationMs: Date.now() - started };
+  }
+}

@@ -1,0 +1,42 @@
+import type { Endpoint, World } from '../dataplane/reachability.ts';
+
+/** What a guest needs from the outside: its own place on the network and the data plane. */
+export interface GuestContext {
+  /** The VM as the data plane sees it right now; undefined while it is not running. */
+  self(): Endpoint | undefined;
+  world(): World;
+  /** Milliseconds in one second of guest time (0 for the instant profile). */
+  second: number;
+}
+
+export type LoginState = 'login' | 'password' | 'shell';
+
+/**
+ * A Fedora guest's console-visible state. It outlives console sessions, as a serial console's
+ * does: whoever connects next finds the login prompt, a half-typed login, or a shell.
+ */
+export class Guest {
+  state: LoginState = 'login';
+  pendingUser = '';
+  user = '';
+  echo = true;
+  lastStatus = 0;
+  readonly files = new Map<string, string>();
+  /** TCP ports of background servers, for the data plane. */
+  readonly listening = new Set<number>();
+  private nextPid = 1200;
+
+  constructor(
+    readonly hostname: string,
+    readonly credentials: { user: string; password: string },
+    readonly ctx: GuestContext,
+  ) {}
+
+  pid(): number {
+    return this.nextPid++;
+  }
+
+  prompt(): string {
+    return this.user === 'root' ? `[root@${this.hostname} ${this.credentials.user}]# ` : `[${this.user}@${this.hostname} ~]$ `;
+  }
+}

@@ -1,0 +1,193 @@
+import { parse, type ParseEntry } from 'shell-quote';
+import type { Guest } from './guest.ts';
+import type { Io } from './io.ts';
+import { curl, ip, pause, ping } from './net-tools.ts';
+
+type Command = (args: string[], g: Guest, io: Io) => Promise<number>;
+
+interface Simple {
+  words: (string | { var: string })[];
+  redirects: { fd: 1 | 2; to: string | 1; append: boolean }[];
+}
+
+/** A command line's effect on the session beyond its output. */
+export type LineEffect = 'none' | 'logout';
+
+/**
+ * Enough of bash to run what udn-demo and the seed type: `;`, `&&`, `||`, `&` (background),
+ * `>`, `>>`, `2>&1`, quoting, and `$?`, `$USER`, `$HOME`. Pipelines are refused with a message
+ * rather than emulated wrongly.
+ */
+export async function runLine(line: string, g: Guest, io: Io): Promise<LineEffect> {
+  let tokens: ParseEntry[];
+  try {
+    tokens = parse(line, (key) => ({ var: key }) as unknown as string);
+  } catch {
+    io.err('bash: syntax error\n');
+    g.lastStatus = 2;
+    return 'none';
+  }
+  let current: Simple = { words: [], redirects: [] };
+  const list: { cmd: Simple; then: string }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (typeof t === 'string' || isVar(t)) {
+      current.words.push(t as string | { var: string });
+      continue;
+    }
+    if ('comment' in t) break;
+    if ('pattern' in t) {
+      current.words.push(String(t.pattern));
+      continue;
+    }
+    const op = String(t.op);
+    if (op === '>' || op === '>>') {
+      const fd = current.words.at(-1) === '2' ? (current.words.pop(), 2) : 1;
+      current.redirects.push({ fd, to: String(tokens[++i]), append: op === '>>' });
+    } else if (op === '>&') {
+      const fd = current.words.at(-1) === '2' ? (current.words.pop(), 2) : 1;
+      current.redirects.push({ fd, to: tokens[++i] === '1' ? 1 : String(tokens[i]), append: false });
+    } else if (op === ';' || op === '&&' || op === '||' || op === '&') {
+      list.push({ cmd: current, then: op });
+      current = { words: [], redirects: [] };
+    } else {
+      io.err(`bash: "${op}": not supported by the sandbox's emulated shell\n`);
+      g.lastStatus = 2;
+      return 'none';
+    }
+  }
+  if (current.words.length > 0) list.push({ cmd: current, then: ';' });
+
+  let skip = false;
+  for (const { cmd, then } of list) {
+    if (!skip) {
+      const words = cmd.words.map((w) => (typeof w === 'string' ? w : variable(w.var, g)));
+      if (words[0] === 'exit' || words[0] === 'logout') {
+        if (g.user === 'root' && g.credentials.user !== 'root') g.user = g.credentials.user;
+        else return 'logout';
+      } else if (then === '&') {
+        const pid = g.pid();
+        io.out(`[1] ${pid}\n`);
+        void execute(words, cmd.redirects, g, { ...io, signal: new AbortController().signal });
+        g.lastStatus = 0;
+      } else {
+        g.lastStatus = await execute(words, cmd.redirects, g, io);
+      }
+    }
+    skip = (then === '&&' && g.lastStatus !== 0) || (then === '||' && g.lastStatus === 0);
+  }
+  return 'none';
+}
+
+function isVar(t: ParseEntry): boolean {
+  return typeof t === 'object' && t !== null && 'var' in t;
+}
+
+function variable(name: string, g: Guest): string {
+  if (name === '?') return String(g.lastStatus);
+  if (name === 'USER') return g.user;
+  if (name === 'HOME') return g.user === 'root' ? '/root' : `/home/${g.user}`;
+  if (name === 'HOSTNAME') return g.hostname;
+  return '';
+}
+
+async function execute(words: string[], redirects: Simple['redirects'], g: Guest, io: Io): Promise<number> {
+  if (words.length === 0) return g.lastStatus;
+  const sinks = { 1: io.out, 2: io.err } as Record<1 | 2, (s: string) => void>;
+  for (const r of redirects) {
+    if (r.to === 1) {
+      sinks[2] = sinks[1];
+      continue;
+    }
+    const file = r.to;
+    if (file !== '/dev/null' && !r.append) g.files.set(file, '');
+    sinks[r.fd] = file === '/dev/null' ? () => undefined : (s) => g.files.set(file, (g.files.get(file) ?? '') + s);
+  }
+  const [name, ...args] = words;
+  const command = COMMANDS[name!];
+  const redirected = { out: sinks[1], err: sinks[2], signal: io.signal };
+  if (!command) {
+    redirected.err(`bash: ${name}: command not found\n`);
+    return 127;
+  }
+  return command(args, g, redirected);
+}
+
+const COMMANDS: Record<string, Command> = {
+  true: async () => 0,
+  false: async () => 1,
+  cd: async () => 0,
+  echo: async (args, _g, io) => {
+    io.out(`${args.join(' ')}\n`);
+    return 0;
+  },
+  printf: async (args, _g, io) => {
+    io.out(printf(args[0] ?? '', args.slice(1)));
+    return 0;
+  },
+  hostname: async (_a, g, io) => {
+    io.out(`${g.hostname}\n`);
+    return 0;
+  },
+  whoami: async (_a, g, io) => {
+    io.out(`${g.user}\n`);
+    return 0;
+  },
+  stty: async (args, g) => {
+    if (args.includes('-echo')) g.echo = false;
+    if (args.includes('echo')) g.echo = true;
+    return 0;
+  },
+  sleep: async (args, g, io) => ((await pause(Number(args[0] ?? 0) * g.ctx.second, io)) ? 0 : 130),
+  cat: async (args, g, io) => {
+    let status = 0;
+    for (const f of args) {
+      const content = g.files.get(f);
+      if (content === undefined) {
+        io.err(`cat: ${f}: No such file or directory\n`);
+        status = 1;
+      } else io.out(content);
+    }
+    return status;
+  },
+  rm: async (args, g) => {
+    for (const f of args.filter((a) => !a.startsWith('-'))) g.files.delete(f);
+    return 0;
+  },
+  sudo: async (args, g, io) => {
+    // The cloud image's default user has passwordless sudo; `sudo su` / `sudo -i` become root.
+    if (args[0] === 'su' || args[0] === '-i') {
+      g.user = 'root';
+      return 0;
+    }
+    const user = g.user;
+    g.user = 'root';
+    try {
+      return await execute(args, [], g, io);
+    } finally {
+      g.user = user;
+    }
+  },
+  nohup: async (args, g, io) => execute(args, [], g, io),
+  curl,
+  ping,
+  ip,
+};
+
+/** printf's %s, %d, %% and backslash escapes; the format is reused while arguments remain, as in bash. */
+export function printf(format: string, args: string[]): string {
+  const unescape = (s: string) => s.replace(/\\([nt\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+  let out = '';
+  let rest = [...args];
+  do {
+    let used = 0;
+    out += unescape(format).replace(/%([sd%])/g, (_, c: string) => {
+      if (c === '%') return '%';
+      used++;
+      const v = rest.shift() ?? '';
+      return c === 'd' ? String(Number.parseInt(v, 10) || 0) : v;
+    });
+    if (used === 0) break;
+  } while (rest.length > 0);
+  return out;
+}

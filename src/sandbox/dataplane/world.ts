@@ -1,0 +1,79 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { NETWORK_STATUS, PRIMARY_UDN_LABEL, UDN, VMI, type Cluster } from '../emulators/api.ts';
+import { VM_LABEL } from '../emulators/kubevirt.ts';
+import { iso, remaining } from '../emulators/latency.ts';
+import type { Endpoint, World } from './reachability.ts';
+
+export interface WorldOptions {
+  egress: boolean;
+  policyProgramMs: number;
+  /** TCP ports a guest listens on (its iperf3 servers), from the emulated consoles. */
+  guestListening: (namespace: string, vm: string) => number[];
+}
+
+/**
+ * The data plane's view of the cluster, read fresh from the watch caches for every flow: running
+ * pods and VMs on their primary networks, and the NetworkPolicies OVN has programmed so far.
+ */
+export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
+  const pods = cluster.pods();
+  const namespaces = cluster.namespaces();
+  const udns = cluster.resources(UDN);
+  const vmis = cluster.resources(VMI);
+  const policies = cluster.networkPolicies();
+
+  const primaryNetwork = (ns: string): { network: string; subnets: string[] } => {
+    const labelled = namespaces.get(ns)?.metadata?.labels?.[PRIMARY_UDN_LABEL] !== undefined;
+    const udn = labelled ? udns.list(ns).find((u) => (u.spec?.layer2?.role ?? u.spec?.layer3?.role) === 'Primary') : undefined;
+    if (!udn) return { network: 'default', subnets: [] };
+    const net = udn.spec?.layer2 ?? udn.spec?.layer3 ?? {};
+    return { network: `${ns}/${udn.metadata!.name}`, subnets: (net.subnets ?? []).map((s: string | { cidr: string }) => (typeof s === 'string' ? s : s.cidr)) };
+  };
+
+  return () => {
+    const endpoints: Endpoint[] = [];
+    const subnets: Record<string, string[]> = {};
+    for (const pod of pods.list()) {
+      if (pod.status?.phase !== 'Running' || !pod.metadata?.namespace) continue;
+      const ns = pod.metadata.namespace;
+      const vm = pod.metadata.labels?.[VM_LABEL];
+      // During a migration two launcher pods hold the VM's address; the VM is where its VMI says.
+      if (vm && vmis.get(vm, ns)?.status?.nodeName !== pod.spec?.nodeName) continue;
+      const ip = defaultAddress(pod);
+      if (!ip) continue;
+      const { network, subnets: s } = primaryNetwork(ns);
+      subnets[network] = s;
+      endpoints.push({
+        namespace: ns,
+        name: vm ?? pod.metadata.name!,
+        kind: vm ? 'VirtualMachineInstance' : 'Pod',
+        labels: pod.metadata.labels ?? {},
+        network,
+        ip,
+        listening: vm ? opts.guestListening(ns, vm).map((port) => ({ port })) : agnhostPorts(pod),
+      });
+    }
+    const programmed = policies.list().filter((p) => remaining(iso(p.metadata?.creationTimestamp), opts.policyProgramMs) <= 0);
+    return { endpoints, policies: programmed, subnets, egress: opts.egress, namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels ?? {} };
+  };
+}
+
+function defaultAddress(pod: V1Pod): string | undefined {
+  const raw = pod.metadata?.annotations?.[NETWORK_STATUS];
+  if (!raw) return undefined;
+  const entries = JSON.parse(raw) as { ips?: string[]; default?: boolean }[];
+  return entries.find((e) => e.default)?.ips?.[0];
+}
+
+/** agnhost netexec serves HTTP on --http-port (8080 when not given) and answers /hostname with the pod name. */
+export function agnhostPorts(pod: V1Pod): { port: number; hostname: string }[] {
+  const out: { port: number; hostname: string }[] = [];
+  for (const c of pod.spec?.containers ?? []) {
+    const args = [...(c.command ?? []), ...(c.args ?? [])];
+    if (!args.includes('netexec')) continue;
+    const i = args.findIndex((a) => a === '--http-port' || a.startsWith('--http-port='));
+    const value = i < 0 ? '8080' : args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
+    out.push({ port: Number(value), hostname: pod.metadata!.name! });
+  }
+  return out;
+}
