@@ -2,6 +2,7 @@ import type { DemoActivities } from './types.ts';
 import { ensureCluster, preflight } from './cluster.ts';
 import { applyManifests, discoverAddresses, migrateVmi, waitReady } from './kubernetes.ts';
 import { NotImplementedError } from './instrument.ts';
+import { runProbes } from './probes.ts';
 
 /**
  * The activity bodies the worker registers. Each is replaced by its real implementation in the
@@ -17,7 +18,7 @@ export function createActivities(): DemoActivities {
     applyManifests,
     waitReady,
     discoverAddresses,
-    runProbes: pending('connectivity probes', 'issue [4/8]'),
+    runProbes,
     startTraffic: pending('the iperf3/ping traffic of the migration experiment', 'issue [5/8]'),
     migrateVmi,
     collectTraffic: pending('traffic collection and analysis', 'issue [5/8]'),

@@ -1,4 +1,4 @@
-import type { ScenarioConfig } from '../config/schema.ts';
+import type { GuestConfig, ProbeTiming, ScenarioConfig } from '../config/schema.ts';
 import type { ClusterRef, ProviderName } from '../model/cluster.ts';
 import type { Probe, ProbeObservation } from '../model/probe.ts';
 import type { DemoResult } from '../model/result.ts';
@@ -80,6 +80,9 @@ export interface ProbeRequest {
   cluster: ClusterRef;
   inventory: Inventory;
   probes: Probe[];
+  /** The login, by reference: the password is read from the named environment variable by the worker. */
+  guest: GuestConfig;
+  timing: ProbeTiming;
 }
 
 export interface StartTrafficRequest {

@@ -17,8 +17,13 @@ export function checkFromObservations(id: CheckId, description: string, observat
     id,
     description,
     expected: observations.map((o) => `${describeProbe(o.probe)}: ${o.probe.expect === 'allow' ? 'reachable' : 'blocked'}`).join('; '),
-    observed: observations.map((o) => `${describeProbe(o.probe)}: ${o.reached ? 'reached' : 'not reached'} (${o.detail})${o.verdict === 'inconclusive' ? ' [inconclusive]' : ''}`).join('; '),
+    observed: observations.map((o) => `${describeProbe(o.probe)}: ${o.reached ? 'reached' : 'not reached'} (${o.detail}; ${settling(o)})${o.verdict === 'inconclusive' ? ' [inconclusive]' : ''}`).join('; '),
     passed: observations.every((o) => o.verdict === 'pass'),
     evidence: observations.map((o) => o.evidence),
   };
+}
+
+function settling(o: ProbeObservation): string {
+  const tries = `${o.attempts} ${o.attempts === 1 ? 'try' : 'tries'} in ${(o.durationMs / 1000).toFixed(1)} s`;
+  return o.settledAfterMs === undefined ? tries : `blocked after ${(o.settledAfterMs / 1000).toFixed(1)} s, held; ${tries}`;
 }

@@ -28,7 +28,7 @@ export async function renderBundle(bundle: ManifestBundle, s: ScenarioConfig): P
     for (const doc of parseAllDocuments(await readFile(`${dir}${file}`, 'utf8'))) {
       if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
       const obj = doc.toJSON() as Obj | null;
-      if (obj) objects.push(override(obj, s));
+      if (obj && !(obj.kind === 'NetworkPolicy' && !s.networkPolicy)) objects.push(override(obj, s));
     }
   }
   return objects;

@@ -21,6 +21,25 @@ const network = z.strictObject({
   subnet: cidr,
 });
 
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+/** How the guests' serial consoles are logged into. */
+const guest = z.strictObject({
+  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name').default('fedora'),
+  /**
+   * The password never enters config or workflow history: this names the environment variable
+   * the worker reads it from. Unset, the worker uses the password the seed's cloud-init sets.
+   */
+  passwordEnv: envVarName.default('UDN_DEMO_GUEST_PASSWORD'),
+});
+
+/** Probe timing: deny expectations hold only after "eventually" and then "consistently". */
+const probes = z.strictObject({
+  connectTimeoutSeconds: seconds(60).default(2),
+  eventuallySeconds: seconds(600).default(30),
+  consistentlySeconds: seconds(600).default(5),
+});
+
 const temporal = z.strictObject({
   address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port').default('127.0.0.1:7233'),
   namespace: z.string().min(1).default('default'),
@@ -35,7 +54,7 @@ const temporal = z.strictObject({
     })
     .optional(),
   /** The key itself never enters config or history: this names the environment variable holding it. */
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  apiKeyEnv: envVarName.optional(),
 });
 
 const migration = z.strictObject({
@@ -64,6 +83,10 @@ const scenario = z
       })
       .default({ agnhost: 'registry.k8s.io/e2e-test-images/agnhost:2.45', containerDisk: 'quay.io/kubevirt/fedora-with-test-tooling-container-disk:v1.4.0' }),
     migration: migration.default(() => migration.parse({})),
+    guest: guest.default(() => guest.parse({})),
+    probes: probes.default(() => probes.parse({})),
+    /** Apply the seed's NetworkPolicy; `false` rehearses a run where it is missing (its check then fails). */
+    networkPolicy: z.boolean().default(true),
   })
   .superRefine((s, ctx) => {
     if (s.green.namespace === s.blue.namespace) {
@@ -90,6 +113,8 @@ const retry = z.strictObject({
 });
 
 const sandbox = z.strictObject({
+  /** Whether the emulated workloads reach hosts outside the cluster (the egress check needs it). */
+  egress: z.boolean().default(true),
   /** Timings of the emulated cluster: `instant` for tests, `realistic` for believable demos. */
   profile: z.enum(['instant', 'realistic']).default('realistic'),
   scale: z.number().positive().max(100).default(0.25),
@@ -116,6 +141,8 @@ export type Config = z.infer<typeof configSchema>;
 export type ScenarioConfig = Config['scenario'];
 export type RetryConfig = Config['retry'];
 export type TemporalConfig = Config['temporal'];
+export type GuestConfig = ScenarioConfig['guest'];
+export type ProbeTiming = ScenarioConfig['probes'];
 
 function isCidr(x: Ipv4Cidr | string): x is Ipv4Cidr {
   return typeof x !== 'string';

@@ -23,6 +23,10 @@ export interface ProbeObservation {
   verdict: 'pass' | 'fail' | 'inconclusive';
   startedAt: string;
   durationMs: number;
+  /** Tries it took, inconclusive ones included. */
+  attempts: number;
+  /** For a deny: from the probe's start until the block was first seen (a policy being programmed). */
+  settledAfterMs?: number;
   /** Raw output the verdict rests on, trimmed. */
   evidence: string;
 }

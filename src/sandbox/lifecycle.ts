@@ -39,7 +39,7 @@ export async function sandboxStatus(dir = sandboxDir()): Promise<SandboxStatus> 
   return { ...base, state: s.phase === 'ready' ? 'ready' : 'starting' };
 }
 
-export const DEFAULT_EMULATION: EmulationOptions = { profile: 'realistic', scale: 0.25 };
+export const DEFAULT_EMULATION: EmulationOptions = { profile: 'realistic', scale: 0.25, egress: true };
 
 export interface UpOptions extends LocateOptions {
   dir?: string;
@@ -70,8 +70,8 @@ async function upLocked(dir: string, log: (line: string) => void, opts: UpOption
   if (current.state === 'ready') {
     log(`sandbox: reusing the running sandbox (${current.server})`);
     const wanted = opts.emulation;
-    if (wanted && JSON.stringify(wanted) !== JSON.stringify(current.emulation)) {
-      log(`sandbox: it runs with ${JSON.stringify(current.emulation)}, not ${JSON.stringify(wanted)}; \`udn-demo sandbox down\` first to change that`);
+    if (wanted && describeEmulation(wanted) !== describeEmulation(current.emulation)) {
+      log(`sandbox: it runs with ${describeEmulation(current.emulation)}, not ${describeEmulation(wanted)}; \`udn-demo sandbox down\` first to change that`);
     }
     return current;
   }
@@ -164,4 +164,9 @@ async function lock(dir: string, log: (line: string) => void): Promise<() => Pro
       await sleep(250);
     }
   }
+}
+
+function describeEmulation(e: EmulationOptions | undefined): string {
+  if (!e) return 'unknown emulation';
+  return `${e.profile} ×${e.scale}${e.egress === false ? ', no egress' : ''}${e.faultsFile ? `, faults ${e.faultsFile}` : ''}`;
 }

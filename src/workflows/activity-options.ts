@@ -4,7 +4,19 @@ import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
 import type { DemoInput } from './demo-input.ts';
 
 /** Steps that wait on the cluster for minutes heartbeat, so a dead worker is noticed in seconds, not at the timeout. */
-const HEARTBEATING: ReadonlySet<StepId> = new Set(['ensure-cluster', 'wait-green-ready', 'wait-blue-ready', 'live-migration', 'apply-new-webserver']);
+const HEARTBEATING: ReadonlySet<StepId> = new Set([
+  'ensure-cluster',
+  'wait-green-ready',
+  'check-east-west',
+  'check-egress',
+  'live-migration',
+  'wait-blue-ready',
+  'check-isolation',
+  'check-netpol-baseline',
+  'check-netpol-blocks',
+  'apply-new-webserver',
+  'check-netpol-allows',
+]);
 const HEARTBEAT_TIMEOUT = '30s';
 
 export function stepTimeoutSeconds(input: Pick<DemoInput, 'timeouts'>, id: StepId): number {

@@ -59,6 +59,7 @@ class DemoRun {
     const out = await act(this.acts(id, `apply ${bundle}`).applyManifests({ cluster: this.cluster, bundle, scenario: this.input.scenario }));
     const counts = new Map<string, number>();
     for (const o of out.objects) counts.set(o.action, (counts.get(o.action) ?? 0) + 1);
+    if (out.objects.length === 0) return 'nothing to apply';
     return `${out.objects.length} objects: ${[...counts].map(([a, n]) => `${n} ${a}`).join(', ')}`;
   }
 
@@ -72,7 +73,15 @@ class DemoRun {
 
   async check(id: StepId, act: Act, checks: { id: CheckId; description: string; probes: Probe[] }[]): Promise<string> {
     const probes = checks.flatMap((c) => c.probes);
-    const observations = await act(this.acts(id, `${probes.length} probe(s)`).runProbes({ cluster: this.cluster, inventory: this.inventory, probes }));
+    const observations = await act(
+      this.acts(id, `${probes.length} probe(s)`).runProbes({
+        cluster: this.cluster,
+        inventory: this.inventory,
+        probes,
+        guest: this.input.scenario.guest,
+        timing: this.input.scenario.probes,
+      }),
+    );
     let offset = 0;
     const verdicts: string[] = [];
     for (const c of checks) {

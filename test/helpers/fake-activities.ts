@@ -77,6 +77,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
           verdict: failing ? 'fail' : 'pass',
           startedAt: new Date().toISOString(),
           durationMs: 40,
+          attempts: 1,
           evidence: reached ? 'webserver' : '35 packets transmitted, 0 received, 100% packet loss',
         };
       });

@@ -16,9 +16,10 @@ export function registerSandbox(program: Command): void {
     .option('--profile <name>', 'timings of the emulated cluster: instant or realistic', 'realistic')
     .option('--scale <factor>', 'multiply the profile\'s timings (0.25: VM boot ~6 s, migration ~4 s)', '0.25')
     .option('--faults <file>', 'YAML file of failures to produce (see docs/sandbox.md)')
+    .option('--no-egress', 'workloads cannot reach hosts outside the cluster')
     .option('--json', 'print the status as JSON')
     .option('--name <cluster>', 'cluster name (one sandbox per name)', 'ovn')
-    .action(async (opts: { json?: boolean; profile: string; scale: string; faults?: string; name: string }) => {
+    .action(async (opts: { json?: boolean; profile: string; scale: string; faults?: string; name: string; egress: boolean }) => {
       const emulation = await emulationFromFlags(opts);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
@@ -53,7 +54,7 @@ function dirFor(name: string): string {
   return sandboxDir(name);
 }
 
-async function emulationFromFlags(opts: { profile: string; scale: string; faults?: string }): Promise<EmulationOptions> {
+async function emulationFromFlags(opts: { profile: string; scale: string; faults?: string; egress: boolean }): Promise<EmulationOptions> {
   if (!(opts.profile in PROFILES)) throw new InputError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${opts.profile}"`);
   const scale = Number(opts.scale);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 100) throw new InputError(`--scale must be a number above 0 and at most 100, got "${opts.scale}"`);
@@ -64,7 +65,7 @@ async function emulationFromFlags(opts: { profile: string; scale: string; faults
       throw new InputError(errorMessage(err));
     });
   }
-  return { profile: opts.profile as ProfileName, scale, ...(faultsFile ? { faultsFile } : {}) };
+  return { profile: opts.profile as ProfileName, scale, egress: opts.egress, ...(faultsFile ? { faultsFile } : {}) };
 }
 
 function show(s: SandboxStatus, json: boolean | undefined): void {
@@ -75,7 +76,7 @@ function show(s: SandboxStatus, json: boolean | undefined): void {
   const lines = [`sandbox: ${s.state}`];
   if (s.server) lines.push(`  server      ${s.server}`);
   if (s.kubeconfigPath) lines.push(`  kubeconfig  ${s.kubeconfigPath}`, `  try         kubectl --kubeconfig ${s.kubeconfigPath} get nodes`);
-  if (s.emulation) lines.push(`  emulation   ${s.emulation.profile} timings ×${s.emulation.scale}${s.emulation.faultsFile ? `, faults from ${s.emulation.faultsFile}` : ''}`);
+  if (s.emulation) lines.push(`  emulation   ${s.emulation.profile} timings ×${s.emulation.scale}${s.emulation.egress === false ? ', no egress' : ''}${s.emulation.faultsFile ? `, faults from ${s.emulation.faultsFile}` : ''}`);
   if (s.error) lines.push(`  error       ${s.error}`);
   lines.push(`  directory   ${s.dir}`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,52 @@
+import { quote } from 'shell-quote';
+import type { Probe } from '../../model/probe.ts';
+
+/** One try of a probe: `reached` undefined means the try proves nothing either way. */
+export interface ProbeTry {
+  reached: boolean | undefined;
+  detail: string;
+  /** The command line and what it printed, for the evidence. */
+  evidence: string;
+}
+
+const HTTP_CODE = /\nhttp_code=(\d{3})\n?$/;
+
+/** The guest command for one try: curl for http and tcp, ping for icmp (Fedora's own tools). */
+export function probeCommand(p: Probe, address: string, connectTimeoutSeconds: number): string[] {
+  const url = `http://${address}:${p.port ?? 80}${p.protocol === 'http' ? p.path ?? '/' : '/'}`;
+  if (p.protocol === 'icmp') return ['ping', '-c', '3', '-i', '0.2', '-W', String(connectTimeoutSeconds), address];
+  return ['curl', '-sS', '--connect-timeout', String(connectTimeoutSeconds), '--max-time', String(connectTimeoutSeconds * 2), '-w', '\\nhttp_code=%{http_code}\\n', url];
+}
+
+/**
+ * What a try's output says. A timeout is a drop (policy or isolation: OVN drops silently); a
+ * refused connection reached the host, so it can never prove that a policy blocks; DNS errors,
+ * empty output and unknown exit codes prove nothing and are tried again.
+ */
+export function interpretTry(p: Probe, argv: readonly string[], output: string, exitCode: number): ProbeTry {
+  const evidence = `$ ${quote([...argv])}\n${output.trimEnd()}\n[exit ${exitCode}]`;
+  if (p.protocol === 'icmp') {
+    const m = /(\d+) packets transmitted, (\d+) received(?:, \+\d+ errors)?, ([\d.]+)% packet loss/.exec(output);
+    if (!m) return { reached: undefined, detail: `no ping summary (exit ${exitCode})`, evidence };
+    const received = Number(m[2]);
+    return { reached: received > 0, detail: `${m[1]} sent, ${received} received, ${m[3]}% packet loss`, evidence };
+  }
+  if (exitCode === 28) return { reached: false, detail: `no connection within the timeout (dropped)`, evidence };
+  if (exitCode === 7) return { reached: true, detail: 'connection refused: the host answered, nothing listens on the port', evidence };
+  const code = HTTP_CODE.exec(output);
+  if (exitCode === 0 && code) {
+    const body = output.slice(0, code.index).trim();
+    const status = Number(code[1]);
+    if (p.protocol === 'tcp') return { reached: true, detail: `connected (HTTP ${status})`, evidence };
+    return { reached: status > 0, detail: `HTTP ${status} ${JSON.stringify(body.slice(0, 80))}`, evidence };
+  }
+  // curl's "empty reply" and "recv failure" still mean a TCP connection was made.
+  if (p.protocol === 'tcp' && (exitCode === 52 || exitCode === 56)) return { reached: true, detail: `connected (curl exit ${exitCode})`, evidence };
+  const firstLine = output.trim().split('\n')[0] ?? '';
+  return { reached: undefined, detail: `inconclusive: exit ${exitCode}${firstLine ? `, ${firstLine.slice(0, 120)}` : ', no output'}`, evidence };
+}
+
+/** A refused connection reached the host: it disproves a deny but cannot satisfy an allow of HTTP. */
+export function isRefused(t: ProbeTry): boolean {
+  return t.detail.startsWith('connection refused');
+}
