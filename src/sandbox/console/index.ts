@@ -20,7 +20,7 @@ export async function startDataPlane(cluster: Cluster, lat: LatencyProfile, opts
   let guests: Guests | undefined;
   const world = worldFrom(cluster, { egress: opts.egress, policyProgramMs: lat.policyProgram, guestListening: (ns, vm) => guests?.listening(ns, vm) ?? [] });
   guests = new Guests(cluster, world, lat.guestSecond);
-  const drops = new Map(opts.faults.consoleDrops.map((d) => [d.vmi, d.times] as [string, number]));
+  const drops = new Map(opts.faults.consoleDrops.map((d) => [d.vmi, { times: d.times, atCommand: d.atCommand }]));
   const server = await startConsoleServer({ cert: await readFile(opts.certFile, 'utf8'), key: await readFile(opts.keyFile, 'utf8'), guests, drops, log: opts.log });
   await registerConsoleApi(cluster.kc, server.port);
   opts.log(`console subresource served on 127.0.0.1:${server.port} through the API server`);

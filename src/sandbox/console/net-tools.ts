@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { reach, resolveName, type Endpoint } from '../dataplane/reachability.ts';
+import { reach, resolveName } from '../dataplane/reachability.ts';
 import type { Guest } from './guest.ts';
 import type { Io } from './io.ts';
 
@@ -156,9 +156,9 @@ function fail(io: Io, code: number, message: string, show: boolean): number {
 /** Waits guest time; false when the foreground command was interrupted (^C, or the console went away). */
 export async function pause(ms: number, io: Io): Promise<boolean> {
   if (io.signal.aborted) return false;
-  if (ms <= 0) return true;
   try {
-    await sleep(ms, undefined, { signal: io.signal });
+    // Even instant guest time yields to the event loop, so an endless `ping` stays interruptible.
+    await sleep(Math.max(ms, 1), undefined, { signal: io.signal });
     return true;
   } catch {
     return false;

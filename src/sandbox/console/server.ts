@@ -13,8 +13,8 @@ export interface ConsoleServerOptions {
   cert: string;
   key: string;
   guests: Guests;
-  /** Sessions of these VMIs (namespace/name → count) are cut as their first command arrives. */
-  drops: Map<string, number>;
+  /** The first `times` sessions of these VMIs (namespace/name) are cut when their `atCommand`-th command line arrives. */
+  drops: Map<string, { times: number; atCommand: number }>;
   log: (line: string) => void;
 }
 
@@ -50,10 +50,12 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<{ 
     if (active.has(key)) return refuse(409, `serial console of ${key} is in use by another connection`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       active.set(key, ws);
-      const dropsLeft = opts.drops.get(key) ?? 0;
-      if (dropsLeft > 0) opts.drops.set(key, dropsLeft - 1);
+      const drop = opts.drops.get(key);
+      const dropAt = drop && drop.times > 0 ? drop.atCommand : 0;
+      if (drop && drop.times > 0) drop.times--;
+      let commands = 0;
       const session = new ConsoleSession(opts.guests.guest(vmi), (text) => ws.send(Buffer.from(text)), () => {
-        if (dropsLeft > 0) {
+        if (++commands === dropAt) {
           opts.log(`console ${key}: dropping the session (fault consoleDrops)`);
           session.close();
           ws.terminate();

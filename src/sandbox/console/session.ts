@@ -17,7 +17,7 @@ export class ConsoleSession {
   constructor(
     private readonly g: Guest,
     private readonly write: (text: string) => void,
-    /** Called with each line the shell is about to run (fault injection hooks in here). */
+    /** Called with each non-empty line the shell is about to run (fault injection hooks in here). */
     private readonly onCommand: (line: string) => void = () => undefined,
   ) {}
 
@@ -91,7 +91,7 @@ export class ConsoleSession {
       g.echo = true;
       return this.emit(`Last login: ${new Date().toUTCString()} on ttyS0\n${g.prompt()}`);
     }
-    this.onCommand(line);
+    if (line.trim() !== '') this.onCommand(line);
     if (this.closed) return;
     this.foreground = new AbortController();
     const io = { out: (s: string) => this.emit(s), err: (s: string) => this.emit(s), signal: this.foreground.signal };

@@ -10,8 +10,8 @@ import { describeIssues } from '../../config/load.ts';
  *   vmiNeverReady: [green/vm-b]     # the VMI stays Scheduled with Ready=False
  *   migrationFails: [green/vm-b]    # migrations of this VMI end Failed
  *   podNeverReady: [green/webserver]
- *   consoleDrops:                   # the first `times` console sessions are cut at their first command
- *     - { vmi: green/vm-a, times: 1 }
+ *   consoleDrops:                   # the first `times` console sessions are cut when their
+ *     - { vmi: green/vm-a, times: 1, atCommand: 2 }   # atCommand-th command line arrives
  *   closeWatchesAfterSeconds: 2     # the API ends every watch after 2 s; clients must reopen them
  *   apiErrors:                      # the API answers these requests with an error, `times` times
  *     - { resource: virtualmachineinstancemigrations, verb: create, times: 2, code: 500,
@@ -33,7 +33,16 @@ export const faultsSchema = z.strictObject({
   migrationFails: z.array(ref).default([]),
   podNeverReady: z.array(ref).default([]),
   apiErrors: z.array(apiErrorRule).default([]),
-  consoleDrops: z.array(z.strictObject({ vmi: ref, times: z.number().int().min(1).max(100).default(1) })).default([]),
+  consoleDrops: z
+    .array(
+      z.strictObject({
+        vmi: ref,
+        times: z.number().int().min(1).max(100).default(1),
+        /** udn-demo's first command line in a session sets up the terminal; the second is real work. */
+        atCommand: z.number().int().min(1).max(1000).default(2),
+      }),
+    )
+    .default([]),
   /** End every watch after this many seconds, as an API server does when its watch timeout expires. */
   closeWatchesAfterSeconds: z.number().positive().max(3600).optional(),
 });

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { applyObjects } from '../../src/cluster/apply.ts';
+import { ConsoleConnection } from '../../src/cluster/console/connection.ts';
+import { withConsole, type ConsoleOptions } from '../../src/cluster/console/sessions.ts';
+import { kubeConfigFor } from '../../src/cluster/kube.ts';
+import { renderBundle } from '../../src/cluster/manifests.ts';
+import { waitUntilReady } from '../../src/cluster/wait.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import type { WorkloadRef } from '../../src/model/workload.ts';
+import { sandboxDown, type SandboxStatus } from '../../src/sandbox/index.ts';
+import { freshSandbox } from '../helpers/sandbox.ts';
+
+const scenario = configSchema.parse({}).scenario;
+const vm = (name: string): WorkloadRef => ({ namespace: 'green', kind: 'VirtualMachineInstance', name });
+const good: ConsoleOptions = { credentials: { user: 'fedora', password: 'fedora' }, connectTimeoutMs: 5_000, loginTimeoutMs: 10_000, reconnects: 0 };
+
+/**
+ * The console client against the sandbox's console: the real API server's aggregation layer in
+ * front of an emulated Fedora serial console (login, prompt, echo, exit codes).
+ */
+describe('guest exec over the serial console (sandbox)', { timeout: 180_000 }, () => {
+  let s: SandboxStatus;
+  let kc: KubeConfig;
+  before(async () => {
+    const faultsFile = join(await mkdtemp(join(tmpdir(), 'udn-faults-')), 'faults.yaml');
+    // vm-b's first two console sessions are cut as their first command arrives.
+    await writeFile(faultsFile, 'consoleDrops:\n  - { vmi: green/vm-b, times: 2 }\n');
+    s = await freshSandbox({ profile: 'instant', scale: 1, faultsFile });
+    kc = kubeConfigFor({ provider: 'sandbox', name: 't', kubeconfigPath: s.kubeconfigPath! });
+    for (const b of ['green-network', 'green-workloads'] as const) await applyObjects(kc, await renderBundle(b, scenario));
+    await waitUntilReady(kc, [vm('vm-a'), vm('vm-b')].map((w) => ({ kind: 'VirtualMachineInstance' as const, namespace: w.namespace, name: w.name })), 60_000, () => undefined);
+  });
+  after(async () => {
+    if (s) await sandboxDown(s.dir);
+  });
+
+  it('logs in, runs argument vectors quoted safely, and returns output and exit status', async () => {
+    const results = await withConsole(kc, vm('vm-a'), good, async (sh) => ({
+      echo: await sh.exec(['echo', 'hello'], 5_000),
+      quoted: await sh.exec(['printf', '%s|', 'a b', "it's", '$HOME', 'x;false'], 5_000),
+      failing: await sh.exec(['false'], 5_000),
+      missing: await sh.exec(['no-such-tool', '--flag'], 5_000),
+      curl: await sh.exec(['curl', '-sS', '--connect-timeout', '2', 'http://203.203.0.99:9000/hostname'], 5_000),
+    }));
+    assert.deepEqual([results.echo.output, results.echo.exitCode], ['hello\n', 0]);
+    // Each argument arrives whole: no word splitting, no expansion, no command injection.
+    assert.deepEqual([results.quoted.output, results.quoted.exitCode], ["a b|it's|$HOME|x;false|", 0]);
+    assert.equal(results.failing.exitCode, 1);
+    assert.deepEqual([results.missing.output, results.missing.exitCode], ['bash: no-such-tool: command not found\n', 127]);
+    assert.equal(results.curl.exitCode, 28);
+    assert.match(results.curl.output, /^curl: \(28\) Connection timed out after \d+ milliseconds\n$/);
+  });
+
+  it('a second session finds the guest still logged in, as a serial console does', async () => {
+    const first = await withConsole(kc, vm('vm-a'), good, (sh) => sh.exec(['whoami'], 5_000));
+    const second = await withConsole(kc, vm('vm-a'), good, (sh) => sh.exec(['whoami'], 5_000));
+    assert.equal(first.output, 'fedora\n');
+    assert.equal(second.output, 'fedora\n');
+  });
+
+  it('a wrong password is "Login incorrect", not retried; the right one still works afterwards', async () => {
+    // Log vm-a out first so the next session meets the login prompt.
+    await withConsole(kc, vm('vm-a'), good, async (sh) => {
+      await assert.rejects(sh.exec(['exit'], 2_000));
+    }).catch(() => undefined);
+    await assert.rejects(
+      withConsole(kc, vm('vm-a'), { ...good, credentials: { user: 'fedora', password: 'wrong' } }, (sh) => sh.exec(['true'], 5_000)),
+      (err: Error) => err.name === 'LoginIncorrect' && /Login incorrect for user "fedora"/.test(err.message),
+    );
+    const r = await withConsole(kc, vm('vm-a'), good, (sh) => sh.exec(['hostname'], 5_000));
+    assert.equal(r.output, 'vm-a\n');
+  });
+
+  it('a dropped console: with no reconnects the work fails as ConsoleDropped; with reconnects it is reopened and repeated', async () => {
+    await assert.rejects(
+      withConsole(kc, vm('vm-b'), good, (sh) => sh.exec(['hostname'], 5_000)),
+      (err: Error) => err.name === 'ConsoleDropped',
+    );
+    let runs = 0;
+    const r = await withConsole(kc, vm('vm-b'), { ...good, reconnects: 2 }, (sh) => {
+      runs++;
+      return sh.exec(['hostname'], 5_000);
+    });
+    assert.equal(r.output, 'vm-b\n');
+    assert.equal(runs, 2, 'the second (last) drop, then one clean session');
+  });
+
+  it('the console is exclusive: a busy console is waited for; this process takes turns per VM', async () => {
+    const holder = await ConsoleConnection.open(kc, vm('vm-a'), 5_000);
+    await assert.rejects(withConsole(kc, vm('vm-a'), { ...good, connectTimeoutMs: 600 }, (sh) => sh.exec(['true'], 5_000)), (err: Error) => err.name === 'ConsoleBusy');
+    const waiting = withConsole(kc, vm('vm-a'), { ...good, connectTimeoutMs: 10_000 }, (sh) => sh.exec(['hostname'], 5_000));
+    setTimeout(() => holder.close(), 500);
+    assert.equal((await waiting).output, 'vm-a\n');
+    const parallel = await Promise.all([1, 2, 3].map((i) => withConsole(kc, vm('vm-a'), good, (sh) => sh.exec(['echo', String(i)], 5_000))));
+    assert.deepEqual(parallel.map((r) => r.output), ['1\n', '2\n', '3\n']);
+  });
+
+  it('a command that outlives its timeout is interrupted, and the console stays usable', async () => {
+    const r = await withConsole(kc, vm('vm-a'), good, async (sh) => {
+      await assert.rejects(sh.exec(['ping', '203.203.0.99'], 1_000), (err: Error) => err.name === 'ConsoleTimeout' && /no end of "ping 203\.203\.0\.99"/.test(err.message));
+      return sh.exec(['echo', 'still here'], 5_000);
+    });
+    assert.equal(r.output, 'still here\n');
+  });
+
+  it('background commands keep running with output to a file, collected by a later session', async () => {
+    await withConsole(kc, vm('vm-a'), good, (sh) => sh.startBackground(['ping', '-c', '2', '203.203.0.3'], '/tmp/ping.log', 5_000));
+    const r = await withConsole(kc, vm('vm-a'), good, async (sh) => {
+      for (;;) {
+        const out = await sh.exec(['cat', '/tmp/ping.log'], 5_000);
+        if (/packet loss/.test(out.output)) return out;
+      }
+    });
+    assert.match(r.output, /^PING 203\.203\.0\.3 \(203\.203\.0\.3\) 56\(84\) bytes of data\.\n64 bytes from 203\.203\.0\.3: icmp_seq=1 ttl=64 time=/);
+    assert.match(r.output, /2 packets transmitted, 2 received, 0% packet loss/);
+  });
+});
