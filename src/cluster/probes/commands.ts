@@ -26,12 +26,14 @@ export function probeCommand(p: Probe, address: string, connectTimeoutSeconds: n
 export function interpretTry(p: Probe, argv: readonly string[], output: string, exitCode: number): ProbeTry {
   const evidence = `$ ${quote([...argv])}\n${output.trimEnd()}\n[exit ${exitCode}]`;
   if (p.protocol === 'icmp') {
-    const m = /(\d+) packets transmitted, (\d+) received(?:, \+\d+ errors)?, ([\d.]+)% packet loss/.exec(output);
+    const m = /(\d+) packets transmitted, (\d+) received(?:, \+\d+ (?:errors|duplicates))*, ([\d.]+)% packet loss/.exec(output);
     if (!m) return { reached: undefined, detail: `no ping summary (exit ${exitCode})`, evidence };
     const received = Number(m[2]);
     return { reached: received > 0, detail: `${m[1]} sent, ${received} received, ${m[3]}% packet loss`, evidence };
   }
   if (exitCode === 28) return { reached: false, detail: `no connection within the timeout (dropped)`, evidence };
+  // Older curl names the reason: an unreachable host or network is a drop, not an answer.
+  if (exitCode === 7 && /No route to host|Network is unreachable/.test(output)) return { reached: false, detail: 'no route to the host (dropped)', evidence };
   if (exitCode === 7) return { reached: true, detail: 'connection refused: the host answered, nothing listens on the port', evidence };
   const code = HTTP_CODE.exec(output);
   if (exitCode === 0 && code) {

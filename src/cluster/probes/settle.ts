@@ -45,7 +45,9 @@ export async function settle(probe: Probe, attempt: () => Promise<ProbeTry>, t: 
       return observe('fail', last, blockedSince - started);
     }
     if (elapsed >= t.eventuallyMs + (blockedSince !== undefined ? t.consistentlyMs : 0)) {
-      return lastConclusive ? observe('fail', lastConclusive) : observe('inconclusive', last);
+      // A block seen once but not confirmed (only inconclusive tries since) proves nothing either way.
+      const unconfirmed = probe.expect === 'deny' && blockedSince !== undefined;
+      return lastConclusive && !unconfirmed ? observe('fail', lastConclusive) : observe('inconclusive', last);
     }
     await clock.sleep(t.intervalMs);
   }

@@ -84,7 +84,7 @@ function isPrivate(ip: string): boolean {
  */
 export function resolveName(host: string): string | undefined {
   if (ipv4ToNumber(host) !== undefined) return host;
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i.test(host) || host.endsWith('.invalid')) return undefined;
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i.test(host) || host.toLowerCase().endsWith('.invalid')) return undefined;
   const digest = createHash('sha256').update(host.toLowerCase()).digest();
   return `198.${18 + (digest[0]! & 1)}.${digest[1]}.${1 + (digest[2]! % 254)}`;
 }

@@ -32,8 +32,8 @@ export function ipInCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
   const a = ipv4ToNumber(ip);
   const b = ipv4ToNumber(base ?? '');
+  if (a === undefined || b === undefined || !/^\d{1,2}$/.test(bits ?? '') || Number(bits) > 32) return false;
   const prefix = Number(bits);
-  if (a === undefined || b === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return false;
   const size = 2 ** (32 - prefix);
   return Math.floor(a / size) === Math.floor(b / size);
 }
