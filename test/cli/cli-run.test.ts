@@ -14,7 +14,7 @@ import { sandboxDown } from '../../src/sandbox/index.ts';
  * traffic measurement and the report land, a sandbox run does everything else for real, cannot
  * claim the migration check, and ends failed with exit 1.
  */
-describe('udn-demo run, status, list against a real server', { timeout: 240_000 }, () => {
+describe('udn-demo run, status, list against a real server', { timeout: 600_000 }, () => {
   let env: TestWorkflowEnvironment;
   let vars: Record<string, string>;
   before(async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { quote } from 'shell-quote';
+import { shellQuote } from './quote.ts';
 import type { ConsoleConnection } from './connection.ts';
 import { LoginIncorrect } from './errors.ts';
 
@@ -60,7 +60,7 @@ export class GuestShell {
 
   /** Runs `argv` in the foreground; on timeout interrupts it (^C) and rejects. */
   async exec(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
-    return this.execLine(quote([...argv]), timeoutMs);
+    return this.execLine(shellQuote(argv), timeoutMs);
   }
 
   /**
@@ -68,7 +68,7 @@ export class GuestShell {
    * session; another command collects the file later.
    */
   async startBackground(argv: readonly string[], file: string, timeoutMs: number): Promise<ExecResult> {
-    return this.execLine(`nohup ${quote([...argv])} > ${quote([file])} 2>&1 &`, timeoutMs);
+    return this.execLine(`nohup ${shellQuote(argv)} > ${shellQuote([file])} 2>&1 &`, timeoutMs);
   }
 
   private async execLine(line: string, timeoutMs: number): Promise<ExecResult> {

@@ -1,5 +1,5 @@
-import { quote } from 'shell-quote';
 import type { Probe } from '../../model/probe.ts';
+import { shellQuote } from '../console/quote.ts';
 
 /** One try of a probe: `reached` undefined means the try proves nothing either way. */
 export interface ProbeTry {
@@ -24,7 +24,7 @@ export function probeCommand(p: Probe, address: string, connectTimeoutSeconds: n
  * empty output and unknown exit codes prove nothing and are tried again.
  */
 export function interpretTry(p: Probe, argv: readonly string[], output: string, exitCode: number): ProbeTry {
-  const evidence = `$ ${quote([...argv])}\n${output.trimEnd()}\n[exit ${exitCode}]`;
+  const evidence = `$ ${shellQuote(argv)}\n${output.trimEnd()}\n[exit ${exitCode}]`;
   if (p.protocol === 'icmp') {
     const m = /(\d+) packets transmitted, (\d+) received(?:, \+\d+ (?:errors|duplicates))*, ([\d.]+)% packet loss/.exec(output);
     if (!m) return { reached: undefined, detail: `no ping summary (exit ${exitCode})`, evidence };
