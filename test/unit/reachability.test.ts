@@ -22,10 +22,10 @@ const NAMESPACE_LABELS: Record<string, Labels> = {
 const namespaceLabels = (ns: string): Labels => NAMESPACE_LABELS[ns] ?? {};
 
 function pod(namespace: string, name: string, network: string, ip: string, listening: Endpoint['listening'], labels: Labels = { app: name }): Endpoint {
-  return { namespace, name, kind: 'Pod', labels, network, ip, listening };
+  return { namespace, name, kind: 'Pod', labels, network, ip, node: 'ovn-worker', migrating: false, listening };
 }
 function vm(namespace: string, name: string, network: string, ip: string, listening: Endpoint['listening'] = []): Endpoint {
-  return { namespace, name, kind: 'VirtualMachineInstance', labels: { [VM_LABEL]: name }, network, ip, listening };
+  return { namespace, name, kind: 'VirtualMachineInstance', labels: { [VM_LABEL]: name }, network, ip, node: 'ovn-worker2', migrating: false, listening };
 }
 
 const webserver = pod('green', 'webserver', GREEN_NET, '203.203.0.3', [{ port: 9000, hostname: 'webserver' }]);

@@ -7,6 +7,17 @@ export interface GuestContext {
   world(): World;
   /** Milliseconds in one second of guest time (0 for the instant profile). */
   second: number;
+  /** The guest of another VM, to connect to its servers. */
+  peer(namespace: string, name: string): Guest | undefined;
+}
+
+/** A listening iperf3 server: a client connects by taking it; `-1` servers exit afterwards. */
+export interface IperfServer {
+  oneOff: boolean;
+  /** Ends the server (kill): a connected client sees its control socket close. */
+  readonly stopped: AbortSignal;
+  connected(client: string): void;
+  finished(): void;
 }
 
 export type LoginState = 'login' | 'password' | 'shell';
@@ -22,8 +33,10 @@ export class Guest {
   echo = true;
   lastStatus = 0;
   readonly files = new Map<string, string>();
-  /** TCP ports of background servers, for the data plane. */
-  readonly listening = new Set<number>();
+  /** iperf3 servers by TCP port, for the data plane and for clients. */
+  readonly servers = new Map<number, IperfServer>();
+  /** Running processes by pid, for `kill` and `pkill`. */
+  readonly processes = new Map<number, { name: string; stop: () => void }>();
   private nextPid = 1200;
 
   constructor(

@@ -18,7 +18,7 @@ export interface DataPlaneOptions {
 /** The emulated data plane: the reachability model, the guests behind it, and their consoles. */
 export async function startDataPlane(cluster: Cluster, lat: LatencyProfile, opts: DataPlaneOptions): Promise<{ stop: () => Promise<void> }> {
   let guests: Guests | undefined;
-  const world = worldFrom(cluster, { egress: opts.egress, policyProgramMs: lat.policyProgram, guestListening: (ns, vm) => guests?.listening(ns, vm) ?? [] });
+  const world = worldFrom(cluster, { egress: opts.egress, policyProgramMs: lat.policyProgram, switchoverMs: lat.migrationSwitchover, guestListening: (ns, vm) => guests?.listening(ns, vm) ?? [] });
   guests = new Guests(cluster, world, lat.guestSecond);
   const drops = new Map(opts.faults.consoleDrops.map((d) => [d.vmi, { times: d.times, atCommand: d.atCommand }]));
   const server = await startConsoleServer({ cert: await readFile(opts.certFile, 'utf8'), key: await readFile(opts.keyFile, 'utf8'), guests, drops, log: opts.log });

@@ -27,13 +27,17 @@ export class Guests {
       self: () => this.world().endpoints.find((e) => e.kind === 'VirtualMachineInstance' && e.namespace === namespace && e.name === name),
       world: this.world,
       second: this.second,
+      peer: (ns, vm) => {
+        const target = this.vmi(ns, vm);
+        return target?.status?.phase === 'Running' ? this.guest(target) : undefined;
+      },
     });
     this.byKey.set(key, { uid: vmi.metadata!.uid!, guest });
     return guest;
   }
 
   listening(namespace: string, name: string): number[] {
-    return [...(this.byKey.get(`${namespace}/${name}`)?.guest.listening ?? [])];
+    return [...(this.byKey.get(`${namespace}/${name}`)?.guest.servers.keys() ?? [])];
   }
 }
 

@@ -1,6 +1,7 @@
 import { parse, type ParseEntry } from 'shell-quote';
 import type { Guest } from './guest.ts';
 import type { Io } from './io.ts';
+import { iperf3 } from './iperf3.ts';
 import { curl, ip, pause, ping } from './net-tools.ts';
 
 type Command = (args: string[], g: Guest, io: Io) => Promise<number>;
@@ -169,9 +170,28 @@ const COMMANDS: Record<string, Command> = {
     }
   },
   nohup: async (args, g, io) => execute(args, [], g, io),
+  kill: async (args, g, io) => {
+    let status = 0;
+    for (const a of args.filter((x) => !x.startsWith('-'))) {
+      const p = g.processes.get(Number(a));
+      if (p) p.stop();
+      else {
+        io.err(`bash: kill: (${a}) - No such process\n`);
+        status = 1;
+      }
+    }
+    return status;
+  },
+  pkill: async (args, g) => {
+    const name = args.filter((x) => !x.startsWith('-')).at(-1);
+    const matching = [...g.processes.values()].filter((p) => p.name === name);
+    matching.forEach((p) => p.stop());
+    return matching.length > 0 ? 0 : 1;
+  },
   curl,
   ping,
   ip,
+  iperf3,
 };
 
 /** printf's %s, %d, %% and backslash escapes; the format is reused while arguments remain, as in bash. */

@@ -12,6 +12,11 @@ export interface Endpoint {
   /** `namespace/udn` of its primary network, or `default` for the cluster network. */
   network: string;
   ip: string;
+  node: string;
+  /** A VM whose memory is being copied to another node right now. */
+  migrating: boolean;
+  /** A VM resuming on its new node at the end of a migration: its network is cut for a moment. */
+  switchingOver?: boolean;
   /** TCP ports with something listening; `hostname` is what agnhost's /hostname answers. */
   listening: ReadonlyArray<{ port: number; hostname?: string }>;
 }
@@ -41,6 +46,7 @@ export type Outcome =
  * gateway, and only with egress allowed.
  */
 export function reach(world: World, from: Endpoint, address: string, protocol: Protocol, port?: number): Outcome {
+  if (from.switchingOver) return { kind: 'dropped', reason: `${from.namespace}/${from.name} is switching over to its new node` };
   const target = world.endpoints.find((e) => e.network === from.network && e.ip === address);
   if (!target) {
     const others = world.endpoints.filter((e) => e.ip === address && e.network !== from.network);
@@ -54,6 +60,7 @@ export function reach(world: World, from: Endpoint, address: string, protocol: P
     if (!world.egress) return { kind: 'dropped', reason: `egress from ${from.network} is disabled in the sandbox` };
     return { kind: 'reached', reason: `${address} is outside the cluster; egress through the gateway` };
   }
+  if (target.switchingOver) return { kind: 'dropped', reason: `${target.namespace}/${target.name} is switching over to its new node` };
   const policy = ingressDecision(
     world.policies,
     world.namespaceLabels,

@@ -7,6 +7,8 @@ import type { Endpoint, World } from './reachability.ts';
 export interface WorldOptions {
   egress: boolean;
   policyProgramMs: number;
+  /** How long a migrated VM's network stays cut once it runs on its new node. */
+  switchoverMs: number;
   /** TCP ports a guest listens on (its iperf3 servers), from the emulated consoles. */
   guestListening: (namespace: string, vm: string) => number[];
 }
@@ -30,6 +32,17 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
     return { network: `${ns}/${udn.metadata!.name}`, subnets: (net.subnets ?? []).map((s: string | { cidr: string }) => (typeof s === 'string' ? s : s.cidr)) };
   };
 
+  // A VM's network is cut from the moment it is first seen on its new node (the watch lags the
+  // migration's end by a few ms), for the switchover; a move noticed long after is not a cut.
+  const lastNode = new Map<string, { node: string; cutUntil: number }>();
+  const switchingOver = (vm: string, node: string, migrationEnd: string | Date | undefined): boolean => {
+    const now = Date.now();
+    const seen = lastNode.get(vm);
+    const fresh = migrationEnd !== undefined && remaining(iso(migrationEnd), 1_000) > 0;
+    if (!seen || seen.node !== node) lastNode.set(vm, { node, cutUntil: seen && fresh ? now + opts.switchoverMs : 0 });
+    return now < (lastNode.get(vm)?.cutUntil ?? 0);
+  };
+
   return () => {
     const endpoints: Endpoint[] = [];
     const subnets: Record<string, string[]> = {};
@@ -38,7 +51,8 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
       const ns = pod.metadata.namespace;
       const vm = pod.metadata.labels?.[VM_LABEL];
       // During a migration two launcher pods hold the VM's address; the VM is where its VMI says.
-      if (vm && vmis.get(vm, ns)?.status?.nodeName !== pod.spec?.nodeName) continue;
+      const vmi = vm ? vmis.get(vm, ns) : undefined;
+      if (vm && vmi?.status?.nodeName !== pod.spec?.nodeName) continue;
       const ip = defaultAddress(pod);
       if (!ip) continue;
       const { network, subnets: s } = primaryNetwork(ns);
@@ -50,6 +64,9 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
         labels: pod.metadata.labels ?? {},
         network,
         ip,
+        node: pod.spec?.nodeName ?? '',
+        migrating: Boolean(vmi?.status?.migrationState?.startTimestamp && !vmi.status.migrationState.completed && !vmi.status.migrationState.failed),
+        switchingOver: vm ? switchingOver(`${ns}/${vm}`, pod.spec?.nodeName ?? '', vmi?.status?.migrationState?.endTimestamp) : false,
         listening: vm ? opts.guestListening(ns, vm).map((port) => ({ port })) : agnhostPorts(pod),
       });
     }

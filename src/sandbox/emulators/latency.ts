@@ -13,13 +13,15 @@ export interface LatencyProfile {
   migrationTransfer: number;
   /** From a NetworkPolicy's creation until OVN has programmed it: traffic still flows meanwhile. */
   policyProgram: number;
+  /** A live migration's switchover: the VM's network is cut while it moves to the target node. */
+  migrationSwitchover: number;
   /** One second of guest time (ping intervals, curl timeouts); 0 makes guest commands instant. */
   guestSecond: number;
 }
 
 export const PROFILES: Record<'instant' | 'realistic', LatencyProfile> = {
-  instant: { udnReady: 0, podStart: 0, vmSchedule: 0, vmBoot: 0, agentConnect: 0, migrationTargetStart: 0, migrationTransfer: 0, policyProgram: 0, guestSecond: 0 },
-  realistic: { udnReady: 1_000, podStart: 3_000, vmSchedule: 2_000, vmBoot: 25_000, agentConnect: 8_000, migrationTargetStart: 8_000, migrationTransfer: 9_000, policyProgram: 2_000, guestSecond: 1_000 },
+  instant: { udnReady: 0, podStart: 0, vmSchedule: 0, vmBoot: 0, agentConnect: 0, migrationTargetStart: 0, migrationTransfer: 0, policyProgram: 0, migrationSwitchover: 0, guestSecond: 0 },
+  realistic: { udnReady: 1_000, podStart: 3_000, vmSchedule: 2_000, vmBoot: 25_000, agentConnect: 8_000, migrationTargetStart: 8_000, migrationTransfer: 9_000, policyProgram: 2_000, migrationSwitchover: 800, guestSecond: 1_000 },
 };
 
 export type ProfileName = keyof typeof PROFILES;
