@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { withConsole, type ConsoleOptions } from '../cluster/console/sessions.ts';
+import { execInPod } from '../cluster/exec/pod-exec.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
-import { interpretTry, probeCommand } from '../cluster/probes/commands.ts';
+import { agnhostConnectCommand, interpretAgnhost, interpretTry, probeCommand, type ProbeTry } from '../cluster/probes/commands.ts';
 import { settle } from '../cluster/probes/settle.ts';
 import { describeProbe } from '../analysis/checks.ts';
 import type { GuestConfig } from '../config/schema.ts';
@@ -15,39 +17,47 @@ import type { ProbeRequest } from './types.ts';
 const SEED_GUEST_PASSWORD = 'fedora';
 
 /**
- * Runs each probe from inside its source VM over the serial console, settling deny expectations
- * with eventually/consistently semantics. Probes from different VMs run at the same time; one
- * VM's probes take turns (its console is exclusive).
+ * Runs each probe from inside its source — a VM over its serial console, a pod through the exec
+ * API — settling deny expectations with eventually/consistently semantics. Probes run at the
+ * same time; one VM's probes take turns (its console is exclusive).
  */
 export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> {
   const kc = kubeConfigFor(req.cluster);
   const consoleOptions = consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds);
   const timing = { eventuallyMs: req.timing.eventuallySeconds * 1000, consistentlyMs: req.timing.consistentlySeconds * 1000, intervalMs: 500 };
   const clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms) };
-  for (const p of req.probes) {
-    if (p.from.kind !== 'VirtualMachineInstance') throw new InputError(`probe ${describeProbe(p)}: probes run from VMs (over the serial console); ${workloadKey(p.from)} is a ${p.from.kind}`);
-  }
+  const tries = req.probes.map((p) => tryOf(kc, p, addressOf(p, req.inventory), req.timing.connectTimeoutSeconds, consoleOptions));
   return withProgress(async (progress) => {
     let done = 0;
-    const results = await Promise.all(
-      req.probes.map(async (probe) => {
-        const address = addressOf(probe, req.inventory);
-        const argv = probeCommand(probe, address, req.timing.connectTimeoutSeconds);
-        const observation = await settle(
-          probe,
-          () => withConsole(kc, probe.from, consoleOptions, async (shell) => {
-            const r = await shell.exec(argv, (req.timing.connectTimeoutSeconds * 2 + 15) * 1000);
-            return interpretTry(probe, argv, r.output, r.exitCode);
-          }),
-          timing,
-          clock,
-        );
+    return Promise.all(
+      req.probes.map(async (probe, i) => {
+        const observation = await settle(probe, tries[i]!, timing, clock);
         progress(`${++done}/${req.probes.length} probes settled; ${describeProbe(probe)}: ${observation.verdict} (${observation.detail})`);
         return observation;
       }),
     );
-    return results;
   });
+}
+
+/** One try of a probe from its source; checked before anything runs, so bad probes fail as input errors. */
+function tryOf(kc: KubeConfig, p: Probe, address: string, connectTimeoutSeconds: number, consoleOptions: ConsoleOptions): () => Promise<ProbeTry> {
+  const commandTimeoutMs = (connectTimeoutSeconds * 2 + 15) * 1000;
+  if (p.from.kind === 'VirtualMachineInstance') {
+    const argv = probeCommand(p, address, connectTimeoutSeconds);
+    return () =>
+      withConsole(kc, p.from, consoleOptions, async (shell) => {
+        const r = await shell.exec(argv, commandTimeoutMs);
+        return interpretTry(p, argv, r.output, r.exitCode);
+      });
+  }
+  if (p.protocol !== 'tcp' || p.port === undefined) {
+    throw new InputError(`probe ${describeProbe(p)}: from a pod only tcp probes with a port run (agnhost connect); ${p.protocol} needs a VM as its source`);
+  }
+  const argv = agnhostConnectCommand(address, p.port, connectTimeoutSeconds);
+  return async () => {
+    const r = await execInPod(kc, p.from, undefined, argv, commandTimeoutMs);
+    return interpretAgnhost(argv, r.stderr, r.exitCode);
+  };
 }
 
 export function consoleOptionsFor(guest: GuestConfig, connectTimeoutSeconds: number): ConsoleOptions {

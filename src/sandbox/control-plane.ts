@@ -67,6 +67,9 @@ export async function startControlPlane(dir: string, bin: ControlPlaneBinaries, 
     `--service-account-signing-key-file=${creds.serviceAccountKey}`,
     '--allow-privileged=true',
     '--enable-priority-and-fairness=false',
+    // Exec websockets go to the emulated kubelets as they come (no translation to SPDY), on loopback.
+    '--feature-gates=TranslateStreamCloseWebsocketRequests=false',
+    '--kubelet-preferred-address-types=InternalDNS,InternalIP,Hostname',
     // Without kube-controller-manager nothing creates the `default` service account pods need.
     ...(bin.kubeControllerManager ? [] : ['--disable-admission-plugins=ServiceAccount']),
   ], apiLog);

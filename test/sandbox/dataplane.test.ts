@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { discover } from '../../src/cluster/addresses.ts';
 import { applyObjects } from '../../src/cluster/apply.ts';
 import { withConsole, type ConsoleOptions } from '../../src/cluster/console/sessions.ts';
 import type { GuestShell } from '../../src/cluster/console/guest-shell.ts';
+import { execInPod } from '../../src/cluster/exec/pod-exec.ts';
 import { kubeConfigFor } from '../../src/cluster/kube.ts';
+import { agnhostConnectCommand, interpretAgnhost } from '../../src/cluster/probes/commands.ts';
 import { migrate } from '../../src/cluster/migrate.ts';
 import { renderBundle } from '../../src/cluster/manifests.ts';
 import { waitUntilReady } from '../../src/cluster/wait.ts';
@@ -44,7 +47,12 @@ describe('the sandbox data plane: iperf3 and ping across a live migration', { ti
     s = await freshSandbox({ profile: 'realistic', scale: 0.1 });
     kc = kubeConfigFor({ provider: 'sandbox', name: 't', kubeconfigPath: s.kubeconfigPath! });
     for (const b of ['green-network', 'green-workloads'] as const) await applyObjects(kc, await renderBundle(b, scenario));
-    await waitUntilReady(kc, ['vm-a', 'vm-b'].map((name) => ({ kind: 'VirtualMachineInstance' as const, namespace: 'green', name })), 120_000, () => undefined);
+    await waitUntilReady(
+      kc,
+      [...['vm-a', 'vm-b'].map((name) => ({ kind: 'VirtualMachineInstance' as const, namespace: 'green', name })), { kind: 'Pod' as const, namespace: 'green', name: 'webserver' }],
+      120_000,
+      () => undefined,
+    );
   });
   after(async () => {
     if (s) await sandboxDown(s.dir);
@@ -97,5 +105,25 @@ describe('the sandbox data plane: iperf3 and ping across a live migration', { ti
     const refused = await on('vm-a', (sh) => sh.exec(['iperf3', '-c', serverIp, '-p', '9501', '-t', '1'], 10_000));
     assert.equal(refused.exitCode, 1);
     assert.match(refused.output, /^iperf3: error - unable to connect to server - .*Connection refused$/m);
+  });
+
+  it('pod exec through the exec API: agnhost connect answers as in the netpol e2e; exit codes and runtime errors come back', async () => {
+    const webserver: WorkloadRef = { namespace: 'green', kind: 'Pod', name: 'webserver' };
+    const hostname = await execInPod(kc, webserver, undefined, ['hostname'], 10_000);
+    assert.deepEqual(hostname, { stdout: 'webserver\n', stderr: '', exitCode: 0 });
+    const [entry] = await discover(kc, [webserver]);
+    const tries = await Promise.all(
+      [[entry!.udnIP, 9000], [entry!.udnIP, 9999], ['203.203.0.99', 9000]].map(async ([address, port]) => {
+        const argv = agnhostConnectCommand(String(address), Number(port), 1);
+        const r = await execInPod(kc, webserver, 'agnhost', argv, 10_000);
+        return interpretAgnhost(argv, r.stderr, r.exitCode);
+      }),
+    );
+    assert.deepEqual(tries.map((t) => t.reached), [true, true, false]);
+    assert.match(tries[0]!.evidence, /^\$ \/agnhost connect 203\.203\.0\.\d+:9000 --timeout=1s --protocol=tcp\n\[exit 0\]$/);
+    assert.match(tries[1]!.detail, /connection refused/);
+    assert.match(tries[2]!.evidence, /\nTIMEOUT\n\[exit 1\]$/);
+    await assert.rejects(execInPod(kc, webserver, undefined, ['curl', 'x'], 10_000), /executable file not found in \$PATH/);
+    await assert.rejects(execInPod(kc, webserver, 'nginx', ['hostname'], 10_000), /container nginx is not valid for pod webserver/);
   });
 });

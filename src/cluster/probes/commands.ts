@@ -48,6 +48,22 @@ export function interpretTry(p: Probe, argv: readonly string[], output: string, 
   return { reached: undefined, detail: `inconclusive: exit ${exitCode}${firstLine ? `, ${firstLine.slice(0, 120)}` : ', no output'}`, evidence };
 }
 
+/** From a pod: agnhost's `connect`, the probe of the Kubernetes network-policy e2e (TCP only). */
+export function agnhostConnectCommand(address: string, port: number, connectTimeoutSeconds: number): string[] {
+  return ['/agnhost', 'connect', `${address}:${port}`, `--timeout=${connectTimeoutSeconds}s`, '--protocol=tcp'];
+}
+
+/** agnhost connect answers on stderr with a fixed word: TIMEOUT, REFUSED, DNS, OTHER or UNKNOWN. */
+export function interpretAgnhost(argv: readonly string[], stderr: string, exitCode: number): ProbeTry {
+  const evidence = `$ ${shellQuote(argv)}\n${stderr.trimEnd()}\n[exit ${exitCode}]`.replace('\n\n', '\n');
+  if (exitCode === 0) return { reached: true, detail: 'connected', evidence };
+  const word = stderr.trim().split(/[\s:]/)[0];
+  if (word === 'TIMEOUT') return { reached: false, detail: 'no connection within the timeout (dropped)', evidence };
+  if (word === 'REFUSED') return { reached: true, detail: 'connection refused: the host answered, nothing listens on the port', evidence };
+  if (word === 'OTHER' && /no route to host|network is unreachable/i.test(stderr)) return { reached: false, detail: 'no route to the host (dropped)', evidence };
+  return { reached: undefined, detail: `inconclusive: exit ${exitCode}, ${stderr.trim().slice(0, 120) || 'no output'}`, evidence };
+}
+
 /** A refused connection reached the host: it disproves a deny but cannot satisfy an allow of HTTP. */
 export function isRefused(t: ProbeTry): boolean {
   return t.detail.startsWith('connection refused');

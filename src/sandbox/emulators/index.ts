@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { startDataPlane } from '../console/index.ts';
+import { startDataPlane } from '../dataplane/start.ts';
 import { Cluster } from './api.ts';
 import type { Controller } from './controller.ts';
 import type { Faults } from './faults.ts';
@@ -27,15 +27,15 @@ export async function startEmulators(opts: EmulatorOptions): Promise<{ stop: () 
   kc.loadFromFile(opts.kubeconfigPath);
   const cluster = new Cluster(kc);
   const lat = latency(opts.profile, opts.scale);
+  // The data plane first: the kubelets advertise its exec port in their node status.
+  const plane = await startDataPlane(cluster, lat, opts);
   const controllers: Controller[] = [
-    ...kubeletEmulator(cluster, lat, opts.faults, opts.log),
+    ...kubeletEmulator(cluster, lat, opts.faults, opts.log, plane.kubeletPort),
     ...ovnKubernetesEmulator(cluster, lat, opts.log),
     ...kubevirtEmulator(cluster, lat, opts.faults, opts.log),
     migrationEmulator(cluster, lat, opts.faults, opts.log),
   ];
-  const dataPlane = startDataPlane(cluster, lat, opts);
   await cluster.start();
-  const plane = await dataPlane;
   return {
     stop: async () => {
       await plane.stop();

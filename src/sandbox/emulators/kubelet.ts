@@ -12,13 +12,14 @@ export const NODE_IPS: Record<string, string> = { 'ovn-control-plane': '172.18.0
  * (the CNI has written network-status), after the profile's start-up time. Terminating pods
  * are removed at once, as a kubelet does after killing their containers.
  */
-export function kubeletEmulator(cluster: Cluster, lat: LatencyProfile, faults: Faults, log: (l: string) => void): Controller[] {
+export function kubeletEmulator(cluster: Cluster, lat: LatencyProfile, faults: Faults, log: (l: string) => void, execPort: number): Controller[] {
   const pods = cluster.pods();
   const nodes = cluster.nodes();
 
   const nodeController = new Controller('kubelet/nodes', async (_ns, name) => {
     const node = nodes.get(name);
-    if (!node || node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+    const ready = node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    if (!node || (ready && node.status?.daemonEndpoints?.kubeletEndpoint?.Port === execPort)) return;
     const now = new Date().toISOString();
     await cluster.core.patchNodeStatus(
       {
@@ -26,7 +27,9 @@ export function kubeletEmulator(cluster: Cluster, lat: LatencyProfile, faults: F
         body: {
           status: {
             conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status (emulated)', lastHeartbeatTime: now, lastTransitionTime: now }],
-            addresses: [{ type: 'InternalIP', address: NODE_IPS[name] ?? '172.18.0.9' }, { type: 'Hostname', address: name }],
+            // The API server reaches every emulated kubelet (exec) through InternalDNS on loopback.
+            addresses: [{ type: 'InternalIP', address: NODE_IPS[name] ?? '172.18.0.9' }, { type: 'Hostname', address: name }, { type: 'InternalDNS', address: 'localhost' }],
+            daemonEndpoints: { kubeletEndpoint: { Port: execPort } },
             nodeInfo: { kubeletVersion: 'v1.34.4-sandbox', containerRuntimeVersion: 'emulated://1', architecture: 'amd64', operatingSystem: 'linux', osImage: 'udn-demo sandbox', kernelVersion: '', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '' },
           },
         },
