@@ -65,10 +65,13 @@ export class GuestShell {
 
   /**
    * Starts `argv` in the background with its output to `file` in the guest, so it outlives this
-   * session; another command collects the file later.
+   * session; another command collects the file later. Resolves with its pid.
    */
-  async startBackground(argv: readonly string[], file: string, timeoutMs: number): Promise<ExecResult> {
-    return this.execLine(`nohup ${shellQuote(argv)} > ${shellQuote([file])} 2>&1 &`, timeoutMs);
+  async startBackground(argv: readonly string[], file: string, timeoutMs: number): Promise<number> {
+    const r = await this.execLine(`nohup ${shellQuote(argv)} > ${shellQuote([file])} 2>&1 & echo $!`, timeoutMs);
+    const pid = Number(r.output.trim().split('\n').at(-1));
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`could not start ${argv[0]} in the background: ${r.output.trim().slice(0, 200)}`);
+    return pid;
   }
 
   private async execLine(line: string, timeoutMs: number): Promise<ExecResult> {

@@ -35,8 +35,10 @@ export class Guest {
   readonly files = new Map<string, string>();
   /** iperf3 servers by TCP port, for the data plane and for clients. */
   readonly servers = new Map<number, IperfServer>();
-  /** Running processes by pid, for `kill` and `pkill`. */
-  readonly processes = new Map<number, { name: string; stop: () => void }>();
+  /** Background processes by pid, for `kill` and `pkill`; `stop` delivers a signal name. */
+  readonly processes = new Map<number, { name: string; stop: (signal: string) => void }>();
+  /** `$!`: the pid of the last background job. */
+  lastBackground = 0;
   private nextPid = 1200;
 
   constructor(

@@ -17,8 +17,14 @@ export async function iperf3(args: string[], g: Guest, io: Io): Promise<number> 
   };
   const port = Number(opt('-p', '--port') ?? 5201);
   if (args.includes('-s') || args.includes('--server')) {
-    const run = server(port, args.includes('-1') || args.includes('--one-off'), g, args.includes('-D') ? { ...io, out: () => undefined, signal: new AbortController().signal } : io);
-    return args.includes('-D') ? 0 : run;
+    const oneOff = args.includes('-1') || args.includes('--one-off');
+    if (!args.includes('-D')) return server(port, oneOff, g, io);
+    // -D daemonizes: the server lives on as its own process.
+    const pid = g.pid();
+    const daemon = new AbortController();
+    g.processes.set(pid, { name: 'iperf3', stop: (signal) => daemon.abort(signal) });
+    void server(port, oneOff, g, { ...io, out: () => undefined, signal: daemon.signal }).finally(() => g.processes.delete(pid));
+    return 0;
   }
   const host = opt('-c', '--client');
   if (!host) return usage(io);
@@ -38,22 +44,19 @@ async function server(port: number, oneOff: boolean, g: Guest, io: Io): Promise<
   const ended = new AbortController();
   const banner = `-----------------------------------------------------------\nServer listening on ${port} (test #1)\n-----------------------------------------------------------\n`;
   io.out(banner);
-  const pid = g.pid();
   const done = new Promise<void>((resolve) => {
     const stop = () => {
       g.servers.delete(port);
-      g.processes.delete(pid);
       ended.abort();
       resolve();
     };
     const s: IperfServer = {
       oneOff,
       stopped: ended.signal,
-      connected: (from) => io.out(`Accepted connection from ${from}, port ${40000 + (pid % 20000)}\n`),
+      connected: (from) => io.out(`Accepted connection from ${from}, port ${40000 + (g.pid() % 20000)}\n`),
       finished: () => (oneOff ? stop() : io.out(banner)),
     };
     g.servers.set(port, s);
-    g.processes.set(pid, { name: 'iperf3', stop });
     io.signal.addEventListener('abort', stop, { once: true });
   });
   await done;
@@ -88,7 +91,11 @@ async function client(host: string, port: number, seconds: number, interval: num
   if (!json) io.out(`Connecting to host ${address}, port ${port}\n[  5] local ${self.ip} port ${localPort} connected to ${address} port ${port}\n[ ID] Interval           Transfer     Bitrate         Retr  Cwnd\n`);
   for (let t = 0; t < seconds - 1e-9 && !error; t += interval) {
     const end = Math.min(seconds, t + interval);
-    if (!(await pause((end - t) * g.ctx.second, io))) break;
+    if (!(await pause((end - t) * g.ctx.second, io))) {
+      // ^C or kill: iperf3 reports what it measured, with the interrupt as its error.
+      error = 'interrupt - the client has terminated';
+      break;
+    }
     const w = g.ctx.world();
     const me = w.endpoints.find((e) => e.kind === self.kind && e.namespace === self.namespace && e.name === self.name);
     const them = w.endpoints.find((e) => e.kind === target.kind && e.namespace === target.namespace && e.name === target.name);
@@ -107,15 +114,21 @@ async function client(host: string, port: number, seconds: number, interval: num
     if (!json) io.out(`${textLine(iv)}  ${bytes === 0 ? '  0.00 Bytes' : '  3.05 MBytes'}\n`);
   }
   srv.finished();
+  const interrupted = error?.startsWith('interrupt');
   const elapsed = g.ctx.second === 0 ? seconds : (Date.now() - started) / g.ctx.second;
   if (json) {
     io.out(`${JSON.stringify(jsonDocument(g, self, target, address, port, localPort, seconds, intervals, error), null, 2)}\n`);
-    return 0;
+    return interrupted ? 1 : 0;
   }
-  if (error) return fail(error);
+  if (error && !interrupted) return fail(error);
   const total = sum(intervals, seconds);
   io.out(`- - - - - - - - - - - - - - - - - - - - - - - - -\n[ ID] Interval           Transfer     Bitrate         Retr\n`);
-  io.out(`${textLine(total)}             sender\n${textLine({ ...total, end: Math.max(elapsed, seconds) })}                  receiver\n\niperf Done.\n`);
+  io.out(`${textLine(total)}             sender\n${textLine({ ...total, end: Math.max(elapsed, seconds) })}                  receiver\n`);
+  if (interrupted) {
+    io.err(`iperf3: ${error}\n`);
+    return 1;
+  }
+  io.out('\niperf Done.\n');
   return 0;
 
   function fail(message: string): number {
@@ -164,7 +177,7 @@ function jsonDocument(g: Guest, self: Endpoint, target: Endpoint, address: strin
       test_start: { protocol: 'TCP', num_streams: 1, blksize: 131072, omit: 0, duration: seconds, bytes: 0, blocks: 0, reverse: 0, tos: 0 },
     },
     intervals: intervals.map((i) => ({ streams: [stream(i)], sum: { ...stream(i), socket: undefined } })),
-    end: error
+    end: error && !error.startsWith('interrupt')
       ? {}
       : {
           streams: [{ sender: stream(total), receiver: { ...stream(total), retransmits: undefined, sender: false } }],

@@ -68,8 +68,11 @@ export async function runLine(line: string, g: Guest, io: Io): Promise<LineEffec
         else return 'logout';
       } else if (then === '&') {
         const pid = g.pid();
+        const job = new AbortController();
+        g.processes.set(pid, { name: words.find((w) => w !== 'nohup' && w !== 'sudo') ?? '', stop: (signal) => job.abort(signal) });
+        g.lastBackground = pid;
         io.out(`[1] ${pid}\n`);
-        void execute(words, cmd.redirects, g, { ...io, signal: new AbortController().signal });
+        void execute(words, cmd.redirects, g, { ...io, signal: job.signal }).finally(() => g.processes.delete(pid));
         g.lastStatus = 0;
       } else {
         g.lastStatus = await execute(words, cmd.redirects, g, io);
@@ -86,6 +89,7 @@ function isVar(t: ParseEntry): boolean {
 
 function variable(name: string, g: Guest): string {
   if (name === '?') return String(g.lastStatus);
+  if (name === '!') return g.lastBackground ? String(g.lastBackground) : '';
   if (name === 'USER') return g.user;
   if (name === 'HOME') return g.user === 'root' ? '/root' : `/home/${g.user}`;
   if (name === 'HOSTNAME') return g.hostname;
@@ -171,21 +175,21 @@ const COMMANDS: Record<string, Command> = {
   },
   nohup: async (args, g, io) => execute(args, [], g, io),
   kill: async (args, g, io) => {
+    const signal = signalOf(args);
     let status = 0;
     for (const a of args.filter((x) => !x.startsWith('-'))) {
       const p = g.processes.get(Number(a));
-      if (p) p.stop();
-      else {
+      if (!p) {
         io.err(`bash: kill: (${a}) - No such process\n`);
         status = 1;
-      }
+      } else if (signal !== '0') p.stop(signal);
     }
     return status;
   },
   pkill: async (args, g) => {
     const name = args.filter((x) => !x.startsWith('-')).at(-1);
     const matching = [...g.processes.values()].filter((p) => p.name === name);
-    matching.forEach((p) => p.stop());
+    matching.forEach((p) => p.stop(signalOf(args)));
     return matching.length > 0 ? 0 : 1;
   },
   curl,
@@ -193,6 +197,15 @@ const COMMANDS: Record<string, Command> = {
   ip,
   iperf3,
 };
+
+const SIGNALS: Record<string, string> = { '2': 'SIGINT', INT: 'SIGINT', SIGINT: 'SIGINT', '9': 'SIGKILL', KILL: 'SIGKILL', SIGKILL: 'SIGKILL', '15': 'SIGTERM', TERM: 'SIGTERM', SIGTERM: 'SIGTERM', '0': '0' };
+
+/** `kill -INT`, `-2`, `-s INT`, `-0`; SIGTERM when none is given. */
+function signalOf(args: string[]): string {
+  const i = args.indexOf('-s');
+  const name = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith('-'))?.slice(1);
+  return (name && SIGNALS[name.toUpperCase()]) ?? 'SIGTERM';
+}
 
 /** printf's %s, %d, %% and backslash escapes; the format is reused while arguments remain, as in bash. */
 export function printf(format: string, args: string[]): string {
