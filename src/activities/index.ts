@@ -3,6 +3,7 @@ import { ensureCluster, preflight } from './cluster.ts';
 import { applyManifests, discoverAddresses, migrateVmi, waitReady } from './kubernetes.ts';
 import { NotImplementedError } from './instrument.ts';
 import { runProbes } from './probes.ts';
+import { collectTraffic, startTraffic } from './traffic.ts';
 
 /**
  * The activity bodies the worker registers. Each is replaced by its real implementation in the
@@ -19,9 +20,9 @@ export function createActivities(): DemoActivities {
     waitReady,
     discoverAddresses,
     runProbes,
-    startTraffic: pending('the iperf3/ping traffic of the migration experiment', 'issue [5/8]'),
+    startTraffic,
     migrateVmi,
-    collectTraffic: pending('traffic collection and analysis', 'issue [5/8]'),
+    collectTraffic,
     writeReport: pending('the run report', 'issue [5/8]'),
   };
 }

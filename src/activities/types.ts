@@ -94,12 +94,18 @@ export interface StartTrafficRequest {
   serverAddress: string;
   port: number;
   intervalMs: number;
+  /** The console login, by reference (see ProbeRequest). */
+  guest: GuestConfig;
 }
 export interface TrafficHandle {
   experimentId: string;
   server: WorkloadRef;
   client: WorkloadRef;
+  serverAddress: string;
+  port: number;
   startedAt: string;
+  /** An earlier client had ended (its one-off server consumed): the experiment started over. */
+  restarted: boolean;
 }
 
 export interface MigrateRequest {
@@ -124,11 +130,27 @@ export interface CollectTrafficRequest {
   handle: TrafficHandle;
   migration: MigrationRecord;
   tailSeconds: number;
+  guest: GuestConfig;
 }
-export interface TrafficReport {
+/** One capture's verdict (iperf3: the TCP session; ping: the network path). */
+export interface CaptureSummary {
   survived: boolean;
   downtimeMs: number | null;
   resolutionMs: number | null;
+  error: string | null;
+}
+export interface TrafficReport {
+  /** The TCP session (iperf3) kept going across the migration. */
+  survived: boolean;
+  /** The longest outage at the finest resolution measured (the 10 ms ping, else iperf3's reports). */
+  downtimeMs: number | null;
+  resolutionMs: number | null;
+  retransmits: number | null;
+  throughputBeforeGbps: number | null;
+  throughputAfterGbps: number | null;
+  iperf3: CaptureSummary;
+  ping: CaptureSummary;
+  restarted: boolean;
   /** Where the raw iperf3 and ping outputs were saved; they are too large for history. */
   rawFiles: string[];
   summary: string;

@@ -61,13 +61,11 @@ export function runFromText(text: string): Iperf3Run {
   const perStream: Interval[] = [];
   const summed: Interval[] = [];
   let streamId: string | undefined;
-  let inSummary = false;
   let error: string | null = null;
   for (const line of lines(text)) {
     const failure = ERROR_LINE.exec(line);
     if (failure) error ??= failure[1]!;
-    if (line.startsWith('- - - -')) inSummary = true; // the totals below repeat the interval format
-    const m = inSummary ? null : INTERVAL_LINE.exec(line);
+    const m = INTERVAL_LINE.exec(line);
     if (!m) continue;
     const [, id, start, end, size, sizeUnit, rate, rateUnit, retr] = m;
     const interval: Interval = {
@@ -119,7 +117,10 @@ export function analyzeIperf3(run: Iperf3Run, window?: Window): Analysis {
   };
 }
 
-/** iperf3 repeats the last interval when it stops on an error; a repeat must not read as time passing. */
+/**
+ * iperf3 repeats the last interval when it stops on an error, and its closing totals (text) restart
+ * at 0.00: neither may read as time passing.
+ */
 function append(intervals: Interval[], interval: Interval): void {
   const previous = intervals.at(-1);
   if (previous === undefined || interval.startMs >= previous.endMs - (previous.endMs - previous.startMs) / 2) {

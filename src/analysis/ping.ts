@@ -162,7 +162,7 @@ class Probes {
     this.firstSeq ??= seq;
     const near = Math.max(this.count - 1, 0);
     const offset = seq - this.firstSeq - near;
-    const i = near + offset;
+    const i = near + ((((offset % SEQ_SPACE) + SEQ_SPACE + SEQ_SPACE / 2) % SEQ_SPACE) - SEQ_SPACE / 2);
     this.grow(i + 1);
     return i;
   }

@@ -143,6 +143,7 @@ const STEPS: Record<StepId, StepBody> = {
           port: m.port,
           intervalMs: m.intervalMs,
           tailSeconds: m.tailSeconds,
+          guest: run.input.scenario.guest,
           timeouts: run.input.timeouts,
           retry: run.input.retry,
         },

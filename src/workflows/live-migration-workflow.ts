@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { MigrationRecord, TrafficReport } from '../activities/types.ts';
+import type { GuestConfig } from '../config/schema.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import type { WorkloadRef } from '../model/workload.ts';
 import { activitiesFor } from './activity-options.ts';
@@ -13,6 +14,8 @@ export interface LiveMigrationInput extends Pick<DemoInput, 'timeouts' | 'retry'
   port: number;
   intervalMs: number;
   tailSeconds: number;
+  /** The console login by reference; absent in runs recorded before the traffic landed. */
+  guest: GuestConfig;
 }
 
 export interface LiveMigrationResult {
@@ -49,6 +52,7 @@ export async function LiveMigrationWorkflow(input: LiveMigrationInput): Promise<
       serverAddress: input.serverAddress,
       port: input.port,
       intervalMs: input.intervalMs,
+      guest: input.guest,
     }),
   ).catch((err: unknown) => {
     // Until the traffic side lands, the migration still runs for real, unmeasured, and says so.
@@ -65,7 +69,7 @@ export async function LiveMigrationWorkflow(input: LiveMigrationInput): Promise<
     }),
   );
   const traffic = handle
-    ? await unwrap(acts(`collect traffic after a ${input.tailSeconds}s tail`).collectTraffic({ cluster: input.cluster, handle, migration, tailSeconds: input.tailSeconds }))
+    ? await unwrap(acts(`collect traffic after a ${input.tailSeconds}s tail`).collectTraffic({ cluster: input.cluster, handle, migration, tailSeconds: input.tailSeconds, guest: input.guest }))
     : null;
   return { migration, traffic, attempts, ...(trafficSkipped ? { trafficSkipped } : {}) };
 }

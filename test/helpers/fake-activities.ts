@@ -84,7 +84,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
     },
     async startTraffic(req) {
       await enter('startTraffic');
-      return { experimentId: req.experimentId, server: req.server, client: req.client, startedAt: new Date().toISOString() };
+      return { experimentId: req.experimentId, server: req.server, client: req.client, serverAddress: req.serverAddress, port: req.port, startedAt: new Date().toISOString(), restarted: false };
     },
     async migrateVmi(req) {
       await enter('migrateVmi');
@@ -93,7 +93,19 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
     },
     async collectTraffic() {
       await enter('collectTraffic');
-      return { survived: true, downtimeMs: 120, resolutionMs: 10, rawFiles: ['/tmp/fake/iperf3.json'], summary: 'longest gap 120 ms at 10 ms resolution' };
+      return {
+        survived: true,
+        downtimeMs: 120,
+        resolutionMs: 10,
+        retransmits: 212,
+        throughputBeforeGbps: 2.8,
+        throughputAfterGbps: 2.7,
+        iperf3: { survived: true, downtimeMs: 200, resolutionMs: 100, error: null },
+        ping: { survived: true, downtimeMs: 120, resolutionMs: 10, error: null },
+        restarted: false,
+        rawFiles: ['/tmp/fake/iperf3.json'],
+        summary: 'longest gap 120 ms at 10 ms resolution',
+      };
     },
     async writeReport() {
       await enter('writeReport');

@@ -65,13 +65,28 @@ export class GuestShell {
 
   /**
    * Starts `argv` in the background with its output to `file` in the guest, so it outlives this
-   * session; another command collects the file later. Resolves with its pid.
+   * session; another command collects the file later. Resolves with its pid, which the same
+   * command line records in `pidFile` when given (no window in which a crash leaves it unrecorded).
    */
-  async startBackground(argv: readonly string[], file: string, timeoutMs: number): Promise<number> {
-    const r = await this.execLine(`nohup ${shellQuote(argv)} > ${shellQuote([file])} 2>&1 & echo $!`, timeoutMs);
+  async startBackground(argv: readonly string[], file: string, timeoutMs: number, pidFile?: string): Promise<number> {
+    const record = pidFile ? `echo $! > ${shellQuote([pidFile])}; cat ${shellQuote([pidFile])}` : 'echo $!';
+    const r = await this.execLine(`nohup ${shellQuote(argv)} > ${shellQuote([file])} 2>&1 & ${record}`, timeoutMs);
     const pid = Number(r.output.trim().split('\n').at(-1));
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`could not start ${argv[0]} in the background: ${r.output.trim().slice(0, 200)}`);
     return pid;
+  }
+
+  /** The file's content, or undefined when it does not exist. */
+  async readFile(path: string, timeoutMs: number): Promise<string | undefined> {
+    const r = await this.exec(['cat', path], timeoutMs);
+    return r.exitCode === 0 ? r.output : undefined;
+  }
+
+  /** Whether the process with the pid recorded in `pidFile` is still running. */
+  async alive(pidFile: string, timeoutMs: number): Promise<number | undefined> {
+    const pid = Number((await this.readFile(pidFile, timeoutMs))?.trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return (await this.exec(['kill', '-0', String(pid)], timeoutMs)).exitCode === 0 ? pid : undefined;
   }
 
   private async execLine(line: string, timeoutMs: number): Promise<ExecResult> {

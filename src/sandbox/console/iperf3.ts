@@ -89,6 +89,7 @@ async function client(host: string, port: number, seconds: number, interval: num
   const intervals: Interval[] = [];
   let error: string | undefined;
   if (!json) io.out(`Connecting to host ${address}, port ${port}\n[  5] local ${self.ip} port ${localPort} connected to ${address} port ${port}\n[ ID] Interval           Transfer     Bitrate         Retr  Cwnd\n`);
+  let lastWall = started;
   for (let t = 0; t < seconds - 1e-9 && !error; t += interval) {
     const end = Math.min(seconds, t + interval);
     if (!(await pause((end - t) * g.ctx.second, io))) {
@@ -107,17 +108,21 @@ async function client(host: string, port: number, seconds: number, interval: num
     // retransmits what was in flight once the path is back.
     const cut = reach(w, me, them.ip, 'TCP', port).kind === 'dropped';
     const load = cut ? 0 : (me.migrating || them.migrating ? 0.8 : 1) * (0.95 + Math.random() * 0.1);
-    const bytes = Math.round((BASE_GBPS * 1e9 * load * (end - t)) / 8);
+    // The guest's clock is the wall clock (ping -D, Kubernetes' timestamps): a sped-up sandbox
+    // reports intervals as long as they really were, so every capture shares one timeline.
+    const span = g.ctx.second === 0 ? { start: t, end } : { start: (lastWall - started) / 1000, end: (Date.now() - started) / 1000 };
+    lastWall = Date.now();
+    const bytes = Math.round((BASE_GBPS * 1e9 * load * (span.end - span.start)) / 8);
     const afterCut = intervals.at(-1)?.bytes === 0;
-    const iv = { start: t, end, bytes, retransmits: cut ? 0 : afterCut ? 60 + Math.round(Math.random() * 200) : Math.random() < 0.1 ? 1 : 0 };
+    const iv = { ...span, bytes, retransmits: cut ? 0 : afterCut ? 60 + Math.round(Math.random() * 200) : Math.random() < 0.1 ? 1 : 0 };
     intervals.push(iv);
     if (!json) io.out(`${textLine(iv)}  ${bytes === 0 ? '  0.00 Bytes' : '  3.05 MBytes'}\n`);
   }
   srv.finished();
   const interrupted = error?.startsWith('interrupt');
-  const elapsed = g.ctx.second === 0 ? seconds : (Date.now() - started) / g.ctx.second;
+  const elapsed = g.ctx.second === 0 ? seconds : (Date.now() - started) / 1000;
   if (json) {
-    io.out(`${JSON.stringify(jsonDocument(g, self, target, address, port, localPort, seconds, intervals, error), null, 2)}\n`);
+    io.out(`${JSON.stringify(jsonDocument(g, self, target, address, port, localPort, seconds, intervals, error, started), null, 2)}\n`);
     return interrupted ? 1 : 0;
   }
   if (error && !interrupted) return fail(error);
@@ -161,8 +166,8 @@ function units(value: number, base: number, unit: string): string {
   return `${v.toFixed(digits)} ${prefixes[p]}${unit}`;
 }
 
-function jsonDocument(g: Guest, self: Endpoint, target: Endpoint, address: string, port: number, localPort: number, seconds: number, intervals: Interval[], error: string | undefined) {
-  const startSecs = Math.floor(Date.now() / 1000);
+function jsonDocument(g: Guest, self: Endpoint, target: Endpoint, address: string, port: number, localPort: number, seconds: number, intervals: Interval[], error: string | undefined, startedMs: number) {
+  const startSecs = Math.floor(startedMs / 1000);
   const stream = (i: Interval) => ({ socket: 5, start: i.start, end: i.end, seconds: i.end - i.start, bytes: i.bytes, bits_per_second: (i.bytes * 8) / Math.max(i.end - i.start, 1e-9), retransmits: i.retransmits, snd_cwnd: 3_198_000, rtt: 412, omitted: false, sender: true });
   const total = sum(intervals, seconds);
   return {
