@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { apiStatusCode, describeApiError } from '../cluster/api-errors.ts';
 import { discover } from '../cluster/addresses.ts';
-import { applyObjects } from '../cluster/apply.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { applyObjects, deleteObjects } from '../cluster/apply.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
 import { migrate } from '../cluster/migrate.ts';
 import { renderBundle } from '../cluster/manifests.ts';
@@ -9,7 +10,8 @@ import { waitUntilReady } from '../cluster/wait.ts';
 import { InputError } from '../errors.ts';
 import type { Inventory } from '../model/workload.ts';
 import { withProgress } from './heartbeat.ts';
-import type { ApplyOutcome, ApplyRequest, DiscoverRequest, MigrateRequest, MigrationRecord, ReadinessReport, WaitReadyRequest } from './types.ts';
+import type { ScenarioConfig } from '../config/schema.ts';
+import type { AppliedObject, ApplyOutcome, ApplyRequest, DiscoverRequest, MigrateRequest, MigrationRecord, ReadinessReport, WaitReadyRequest } from './types.ts';
 
 /** The API refused the object itself (invalid, forbidden): a retry sends the same object again. */
 function rethrowApi(what: string, err: unknown): never {
@@ -18,13 +20,28 @@ function rethrowApi(what: string, err: unknown): never {
   throw new Error(`${what}: ${describeApiError(err)}`);
 }
 
+/**
+ * Applies a bundle. The first one also removes what later phases of an earlier run left in the
+ * cluster (the NetworkPolicy, new-webserver): on a reused cluster they would decide the early
+ * checks (a policy left from the last run blocks the webserver before this run applies it).
+ */
 export async function applyManifests(req: ApplyRequest): Promise<ApplyOutcome> {
   const objects = await renderBundle(req.bundle, req.scenario);
+  const kc = kubeConfigFor(req.cluster);
   try {
-    return { bundle: req.bundle, objects: await applyObjects(kubeConfigFor(req.cluster), objects) };
+    const removed = req.bundle === 'green-network' ? await removeLeftovers(kc, req.scenario) : [];
+    return { bundle: req.bundle, objects: [...removed, ...(await applyObjects(kc, objects))] };
   } catch (err) {
     rethrowApi(`apply ${req.bundle}`, err);
   }
+}
+
+async function removeLeftovers(kc: KubeConfig, scenario: ScenarioConfig): Promise<AppliedObject[]> {
+  const later = [...(await renderBundle('netpol', { ...scenario, networkPolicy: true })), ...(await renderBundle('new-webserver', scenario))];
+  const gone = new Set(await deleteObjects(kc, later));
+  return later
+    .filter((o) => gone.has(`${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`))
+    .map((o) => ({ apiVersion: o.apiVersion!, kind: o.kind!, ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata!.name!, action: 'deleted' as const }));
 }
 
 export async function waitReady(req: WaitReadyRequest): Promise<ReadinessReport> {

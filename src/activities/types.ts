@@ -50,7 +50,8 @@ export interface AppliedObject {
   kind: string;
   namespace?: string;
   name: string;
-  action: 'created' | 'configured' | 'unchanged';
+  /** `deleted`: left over from an earlier run, removed so this run starts from the seed's first state. */
+  action: 'created' | 'configured' | 'unchanged' | 'deleted';
 }
 export interface ApplyOutcome {
   bundle: ManifestBundle;

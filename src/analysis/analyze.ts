@@ -17,8 +17,9 @@ export class UnreadableCapture extends InputError {
 const BINARY = /[\u0000-\u0008\u000b\u000e-\u001f\ufffd]/;
 
 /**
- * `window` is the migration, in ms since the capture's start; iperf3's before/after throughput is
- * measured outside it (see analyzeIperf3).
+ * `window` is the migration, in ms since the capture's start: iperf3's before/after throughput is the
+ * mean rate of the intervals wholly outside it; without one, of the first and last third of the
+ * intervals. Throws UnreadableCapture for anything that is not iperf3 or ping output.
  */
 export function analyzeText(text: string, name = 'capture', window?: Window): Analysis {
   const unreadable = (problem: string) => new UnreadableCapture(`${name}: ${problem}`);

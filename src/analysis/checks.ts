@@ -20,6 +20,15 @@ export function checkFromObservations(id: CheckId, description: string, observat
     observed: observations.map((o) => `${describeProbe(o.probe)}: ${o.reached ? 'reached' : 'not reached'} (${o.detail}; ${settling(o)})${o.verdict === 'inconclusive' ? ' [inconclusive]' : ''}`).join('; '),
     passed: observations.every((o) => o.verdict === 'pass'),
     evidence: observations.map((o) => o.evidence),
+    probes: observations.map((o) => ({
+      from: `${o.probe.from.namespace}/${o.probe.from.name}`,
+      to: 'host' in o.probe.to ? o.probe.to.host : `${o.probe.to.workload.namespace}/${o.probe.to.workload.name}`,
+      protocol: o.probe.protocol,
+      ...(o.probe.port === undefined ? {} : { port: o.probe.port }),
+      expect: o.probe.expect,
+      reached: o.reached,
+      verdict: o.verdict,
+    })),
   };
 }
 

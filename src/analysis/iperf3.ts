@@ -25,7 +25,7 @@ export interface Iperf3Run {
 export const IPERF3_TEXT_MARKER = /^(?:Connecting to host |Server listening on |iperf3: )|\[\s*(?:\d+|SUM)\]\s+\d+\.\d+-\d+\.\d+\s+sec/;
 
 const INTERVAL_LINE =
-  /\[\s*(\d+|SUM)\]\s+(\d+\.\d+)-(\d+\.\d+)\s+sec\s+(\d+(?:\.\d+)?) ([KMGT]?)Bytes\s+(\d+(?:\.\d+)?) ([KMGT]?)bits\/sec(?:\s+(\d+)\s+\d+(?:\.\d+)? [KMGT]?Bytes)?/;
+  /\[\s*(\d+|SUM)\]\s+(\d+\.\d+)-(\d+\.\d+)\s+sec\s+(\d+(?:\.\d+)?) ([KMGT]?)Bytes\s+(\d+(?:\.\d+)?) ([KMGT]?)bits\/sec(?:\s+(\d+)(?![\d.]))?/;
 const ERROR_LINE = /^iperf3: error - (.*)$/;
 /** iperf3 prints sizes in powers of 1024 and rates in powers of 1000. */
 const BYTE_UNIT: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
@@ -83,7 +83,8 @@ export function runFromText(text: string): Iperf3Run {
 
 /**
  * Before/after throughput: the mean rate of the intervals wholly outside `window`; without a window,
- * of the first and last third of the intervals.
+ * of the first and last third of the intervals. Gaps and downtime: see GapFinder, fed each interval's
+ * rate over the capture's median rate; resolution is the median interval length.
  */
 export function analyzeIperf3(run: Iperf3Run, window?: Window): Analysis {
   const { intervals } = run;

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserFacingError, errorMessage, firstLine } from '../errors.ts';
+import { registerAnalyze } from './commands/analyze.ts';
 import { registerDevServer } from './commands/dev-server.ts';
 import { registerList } from './commands/list.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerStatus } from './commands/status.ts';
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerStatus(program);
   registerList(program);
+  registerReport(program);
+  registerAnalyze(program);
   registerDevServer(program);
   registerSandbox(program);
   for (const cmd of program.commands) {

@@ -20,6 +20,8 @@ export function renderResult(result: DemoResult): string {
   }
   const skipped = result.steps.filter((st) => st.state === 'skipped');
   if (skipped.length > 0) lines.push('', `Skipped, not implemented yet: ${skipped.map((st) => st.id).join(', ')} (the run cannot pass without them)`);
+  const report = result.steps.find((st) => st.id === 'report' && st.state === 'succeeded');
+  if (report) lines.push('', `Report: ${report.outcome.split(', ').join('\n        ')}`);
   const failed = result.steps.find((st) => st.state === 'failed');
   if (failed && result.failure) lines.push('', `Stopped at step ${result.failure.step}: ${result.failure.message}`);
   return lines.join('\n');

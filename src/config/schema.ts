@@ -65,6 +65,8 @@ const migration = z.strictObject({
   port: port.default(9500),
   intervalMs: z.number().int().min(10).max(1000).default(100),
   tailSeconds: seconds(600).default(10),
+  /** The longest outage the live-migration check accepts (OpenStack Tempest allows 5 s). */
+  maxDowntimeMs: z.number().int().min(1).max(600_000).default(2000),
 });
 
 const scenario = z

@@ -23,6 +23,19 @@ export type CheckId =
   | 'netpol-blocks-9000'
   | 'netpol-allows-9001';
 
+/** One probe of a check, as the reachability matrix shows it. */
+export interface ProbeOutcome {
+  /** `namespace/name` */
+  from: string;
+  /** `namespace/name`, or an external host */
+  to: string;
+  protocol: 'http' | 'icmp' | 'tcp';
+  port?: number;
+  expect: 'allow' | 'deny';
+  reached: boolean;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+}
+
 /** A claim of the demo with the evidence that proves or refutes it. */
 export interface CheckResult {
   id: CheckId;
@@ -31,18 +44,28 @@ export interface CheckResult {
   observed: string;
   passed: boolean;
   evidence: string[];
+  /** The probes behind a reachability check. */
+  probes?: ProbeOutcome[];
 }
 
 export interface MigrationSummary {
   vmi: string;
   sourceNode: string;
   targetNode: string;
-  addressBefore: string;
-  addressAfter: string;
+  ipBefore: string;
+  ipAfter: string;
+  startedAt: string;
+  endedAt: string;
   /** Null when the TCP session was not measured. */
   survived: boolean | null;
+  /** The longest outage, at `resolutionMs` (the finest of the captures). */
   downtimeMs: number | null;
   resolutionMs: number | null;
+  retransmits: number | null;
+  throughputBeforeGbps: number | null;
+  throughputAfterGbps: number | null;
+  /** The raw captures (iperf3 JSON, ping -D log) on the worker's disk. */
+  captures: string[];
 }
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'cancelled';

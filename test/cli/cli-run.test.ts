@@ -44,7 +44,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.equal(states['apply-new-webserver'], 'succeeded');
     assert.equal(states['check-isolation'], 'succeeded');
     assert.notEqual(result.migration?.sourceNode, result.migration?.targetNode);
-    assert.equal(result.migration?.addressAfter, result.migration?.addressBefore);
+    assert.equal(result.migration?.ipAfter, result.migration?.ipBefore);
     assert.equal(result.migration?.survived, null, 'not measured, not claimed');
     assert.deepEqual(result.checks.map((c) => [c.id, c.passed]), [
       ['east-west', true],

@@ -258,10 +258,11 @@ describe('analyzer: synthetic edge cases', () => {
         'Connecting to host 10.0.0.5, port 5201',
         '[  5]   0.00-1.00   sec  1.00 GBytes  8.00 Gbits/sec    0   3.12 MBytes',
         '[  7]   0.00-1.00   sec  1.00 GBytes  8.00 Gbits/sec    0   3.12 MBytes',
-        '[SUM]   0.00-1.00   sec  2.00 GBytes  16.0 Gbits/sec    0',
+        '[SUM]   0.00-1.00   sec  2.00 GBytes  16.0 Gbits/sec    4',
       ].join('\n'),
     );
     assert.deepEqual(a.samples, [{ t: 0, value: 16 }]);
+    assert.equal(a.retransmits, 4, '[SUM] lines carry Retr without Cwnd');
   });
 
   const pingText = (lines: readonly string[]) => ['PING 10.0.0.5 (10.0.0.5) 56(84) bytes of data.', ...lines].join('\n');

@@ -45,9 +45,11 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
     assert.equal(calls[1], 'ensureCluster');
     assert.equal(calls.at(-1), 'writeReport');
     assert.deepEqual(calls.filter((c) => c === 'migrateVmi'), ['migrateVmi']);
-    assert.deepEqual(outcome.migration, {
-      vmi: 'green/vm-b', sourceNode: 'ovn-worker', targetNode: 'ovn-worker2', addressBefore: '203.203.0.6', addressAfter: '203.203.0.6',
-      survived: true, downtimeMs: 120, resolutionMs: 10,
+    assert.deepEqual({ ...outcome.migration, startedAt: typeof outcome.migration?.startedAt, endedAt: typeof outcome.migration?.endedAt }, {
+      vmi: 'green/vm-b', sourceNode: 'ovn-worker', targetNode: 'ovn-worker2', ipBefore: '203.203.0.6', ipAfter: '203.203.0.6',
+      startedAt: 'string', endedAt: 'string',
+      survived: true, downtimeMs: 120, resolutionMs: 10, retransmits: 212, throughputBeforeGbps: 2.8, throughputAfterGbps: 2.7,
+      captures: ['/tmp/fake/iperf3.json'],
     });
   });
 
@@ -57,7 +59,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
     assert.deepEqual(Object.keys(outcome).sort(), ['checks', 'migration', 'runId', 'status', 'steps', 'workflowId']);
     assert.deepEqual(Object.keys(outcome.steps[0]!).sort(), ['attempts', 'endedAt', 'id', 'outcome', 'startedAt', 'state', 'title']);
     const eastWest = outcome.checks.find((c) => c.id === 'east-west')!;
-    assert.deepEqual(Object.keys(eastWest).sort(), ['description', 'evidence', 'expected', 'id', 'observed', 'passed']);
+    assert.deepEqual(Object.keys(eastWest).sort(), ['description', 'evidence', 'expected', 'id', 'observed', 'passed', 'probes']);
     assert.match(eastWest.expected, /green\/vm-a → green\/webserver http:9000\/hostname: reachable/);
     assert.deepEqual(eastWest.evidence, ['webserver']);
     const child = await env.client.workflow.getHandle(`${workflowId}/live-migration`).describe();

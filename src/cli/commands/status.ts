@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../client/connection.ts';
 import { workflowUrl } from '../../client/web-ui.ts';
 import { loadConfig } from '../../config/load.ts';
-import { ExitCode, InputError } from '../../errors.ts';
+import { ExitCode } from '../../errors.ts';
 import { exitCodeFor } from '../exit-code.ts';
 import { info, printJson } from '../io.ts';
-import { closedResult, openProgress } from '../outcome.ts';
+import { fetchResult } from '../fetch-result.ts';
 import { renderResult } from '../render.ts';
 import { validateWorkflowId } from '../workflow-id.ts';
 
@@ -23,18 +22,11 @@ export function registerStatus(program: Command): void {
       const { config } = await loadConfig(opts.config);
       const client = await connectClient(config.temporal);
       try {
-        const handle = client.workflow.getHandle(workflowId);
-        let description;
-        try {
-          description = await handle.describe();
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw new InputError(`no run with workflow id "${workflowId}" in namespace ${config.temporal.namespace}`);
-          throw err;
-        }
-        if (description.status.name === 'RUNNING') {
-          const progress = await openProgress(client, handle);
+        const { running, runId, result } = await fetchResult(client, workflowId, config.temporal.namespace);
+        if (running) {
+          const progress = result;
           if (!progress) {
-            if (opts.json) printJson({ workflowId, runId: description.runId, status: 'running', steps: [], checks: [], migration: null });
+            if (opts.json) printJson({ workflowId, runId, status: 'running', steps: [], checks: [], migration: null });
             info(`run ${workflowId} is running, but no worker answered; start one with \`udn-demo worker\``);
           } else if (opts.json) printJson(progress);
           else process.stdout.write(`${renderResult(progress)}\n`);
@@ -42,7 +34,7 @@ export function registerStatus(program: Command): void {
           process.exitCode = ExitCode.passed;
           return;
         }
-        const result = await closedResult(handle);
+        if (!result) throw new Error(`run ${workflowId} has no result`);
         if (opts.json) printJson(result);
         else process.stdout.write(`${renderResult(result)}\n`);
         info(`Web UI: ${workflowUrl(config.temporal, workflowId)}`);
