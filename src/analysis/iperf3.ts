@@ -3,6 +3,8 @@
  *
  * Survived: no error reported AND the last interval carried data. The JSON case matters: a client
  * whose server dies mid-run still exits 0 with `--json`; only the document's "error" field says so.
+ * An interrupt (SIGINT/SIGTERM, which is how a capture is usually ended) is not an error of the
+ * connection, although iperf3 puts it in the same "error" field and exits 1.
  */
 import { GapFinder, lines, longestGapMs, median, type Analysis, type Sample, type Window } from './downtime.ts';
 
@@ -27,6 +29,7 @@ export const IPERF3_TEXT_MARKER = /^(?:Connecting to host |Server listening on |
 const INTERVAL_LINE =
   /\[\s*(\d+|SUM)\]\s+(\d+\.\d+)-(\d+\.\d+)\s+sec\s+(\d+(?:\.\d+)?) ([KMGT]?)Bytes\s+(\d+(?:\.\d+)?) ([KMGT]?)bits\/sec(?:\s+(\d+)(?![\d.]))?/;
 const ERROR_LINE = /^iperf3: error - (.*)$/;
+const INTERRUPT = /^interrupt - /;
 /** iperf3 prints sizes in powers of 1024 and rates in powers of 1000. */
 const BYTE_UNIT: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
 const BIT_UNIT: Record<string, number> = { '': 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
@@ -51,7 +54,7 @@ export function runFromJson(doc: unknown): Iperf3Run | undefined {
   const timestamp = doc.start.timestamp;
   return {
     intervals,
-    error: typeof doc.error === 'string' ? doc.error : null,
+    error: typeof doc.error === 'string' && !INTERRUPT.test(doc.error) ? doc.error : null,
     startedAtMs: isRecord(timestamp) && isNumber(timestamp.timesecs) ? timestamp.timesecs * 1000 : null,
   };
 }

@@ -101,6 +101,17 @@ describe('analyzer: iperf3 captures', () => {
     assert.equal(json.samples.length, 19);
   });
 
+  it('stopped with SIGINT (exit 1, "error": "interrupt - …"): the capture ended, the connection did not fail', () => {
+    const json = capture('iperf3-interrupted.json');
+    const text = capture('iperf3-interrupted.txt');
+    for (const a of [json, text]) {
+      assert.equal(a.survived, true);
+      assert.equal(a.error, null);
+      assert.equal(a.downtimeMs, 0);
+      assert.equal(a.samples.length, 30);
+    }
+  });
+
   it('network dropped 1.51 s: survived; TCP backoff keeps it silent longer, but under 2 × drop + RTO', () => {
     // Retransmissions go out at RTO·(2^k − 1) after the first loss, so the first one after the drop
     // ends comes less than drop + RTO later.
