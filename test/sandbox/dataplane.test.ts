@@ -8,6 +8,9 @@ import type { GuestShell } from '../../src/cluster/console/guest-shell.ts';
 import { execInPod } from '../../src/cluster/exec/pod-exec.ts';
 import { kubeConfigFor } from '../../src/cluster/kube.ts';
 import { agnhostConnectCommand, interpretAgnhost } from '../../src/cluster/probes/commands.ts';
+import { collectExperiment, startExperiment } from '../../src/cluster/traffic/experiment.ts';
+import { experimentFiles } from '../../src/cluster/traffic/guest-files.ts';
+import { analyzeText } from '../../src/analysis/analyze.ts';
 import { migrate } from '../../src/cluster/migrate.ts';
 import { renderBundle } from '../../src/cluster/manifests.ts';
 import { waitUntilReady } from '../../src/cluster/wait.ts';
@@ -125,5 +128,32 @@ describe('the sandbox data plane: iperf3 and ping across a live migration', { ti
     assert.match(tries[2]!.evidence, /\nTIMEOUT\n\[exit 1\]$/);
     await assert.rejects(execInPod(kc, webserver, undefined, ['curl', 'x'], 10_000), /executable file not found in \$PATH/);
     await assert.rejects(execInPod(kc, webserver, 'nginx', ['hostname'], 10_000), /container nginx is not valid for pod webserver/);
+  });
+
+  it('the experiment is safe to repeat: a retry finds its traffic running; after its client ended it starts over, and says so', async () => {
+    const serverAddress = /inet (\S+)\/16/.exec((await on('vm-b', (sh) => sh.exec(['ip', 'a'], 5_000))).output)![1]!;
+    const t = { kc, experimentId: 'retry-test', server: vm('vm-b'), client: vm('vm-a'), serverAddress, port: 9600, console: login };
+    const f = experimentFiles('retry-test');
+    const pids = () =>
+      Promise.all([on('vm-b', (sh) => sh.readFile(f.serverPid, 5_000)), on('vm-a', (sh) => sh.readFile(f.clientPid, 5_000)), on('vm-a', (sh) => sh.readFile(f.pingPid, 5_000))]);
+    assert.deepEqual(await startExperiment(t, 100, () => undefined), { restarted: false, reused: false });
+    const first = await pids();
+    assert.ok(first.every((p) => p !== undefined));
+    // A worker crash after the start: the retried activity finds everything running and starts nothing.
+    assert.deepEqual(await startExperiment(t, 100, () => undefined), { restarted: false, reused: true });
+    assert.deepEqual(await pids(), first);
+
+    const captures = await collectExperiment(t, 30_000);
+    const a = analyzeText(captures.iperf3, 'iperf3');
+    assert.equal(a.survived, true, `stopped with SIGINT: a deliberate end, not a broken connection (${a.error})`);
+    assert.match(captures.ping, /packets transmitted/);
+    // Collecting again (a retried collect) reads the same finished captures.
+    assert.equal((await collectExperiment(t, 30_000)).iperf3, captures.iperf3);
+
+    // Its client has ended, so the one-off server is consumed: a new start begins again from scratch.
+    assert.deepEqual(await startExperiment(t, 100, () => undefined), { restarted: true, reused: false });
+    const again = await pids();
+    assert.notEqual(again[1], first[1]);
+    await collectExperiment(t, 30_000);
   });
 });

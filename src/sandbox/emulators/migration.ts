@@ -38,7 +38,8 @@ export function migrationEmulator(cluster: Cluster, lat: LatencyProfile, faults:
         const pod = target ?? (await createLauncher(cluster, vmi!, targetNode, { [MIGRATION_JOB]: m.metadata!.uid! }));
         const sourcePod = pods.list(namespace).find((p) => Object.keys(vmi!.status?.activePods ?? {}).includes(p.metadata!.uid!));
         const state = { sourceNode, targetNode, sourcePod: sourcePod?.metadata?.name, targetPod: pod.metadata!.name, migrationUid: m.metadata!.uid, mode: 'PreCopy', completed: false, failed: false };
-        await cluster.patchStatus(VMI, vmi!, { migrationState: state });
+        // A merge patch keeps keys it does not name: clear what an earlier migration recorded.
+        await cluster.patchStatus(VMI, vmi!, { migrationState: { ...state, startTimestamp: null, endTimestamp: null, failureReason: null } });
         return setPhase(m, 'Scheduling', { migrationState: state });
       }
       case 'Scheduling': {

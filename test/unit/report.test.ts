@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { convert } from 'xmlbuilder2';
+import { analyzeText } from '../../src/analysis/analyze.ts';
+import type { CheckResult, DemoResult } from '../../src/model/result.ts';
+import { loadReportData } from '../../src/report/data.ts';
+import { reachabilityMatrix } from '../../src/report/matrix.ts';
+import { writeReports } from '../../src/report/write.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/captures/${name}`, import.meta.url));
+
+function check(id: CheckResult['id'], passed: boolean, from: string, to: string, expect: 'allow' | 'deny', reached: boolean): CheckResult {
+  return {
+    id,
+    description: `claim ${id}`,
+    expected: `${from} → ${to}: ${expect === 'allow' ? 'reachable' : 'blocked'}`,
+    observed: `${from} → ${to}: ${reached ? 'reached' : 'not reached'}`,
+    passed,
+    evidence: [`$ curl http://${to}\n[exit ${reached ? 0 : 28}]`],
+    probes: [{ from, to, protocol: 'http', port: 9000, expect, reached, verdict: passed ? 'pass' : 'fail' }],
+  };
+}
+
+async function result(): Promise<DemoResult> {
+  // The real capture of a paused iperf3 server stands in for the migration: its pause is the outage.
+  const iperf3 = analyzeText(await readFile(fixture('iperf3-pause-i0.1.json'), 'utf8'));
+  const start = iperf3.startedAtMs! + 1500;
+  return {
+    workflowId: 'report-test',
+    runId: 'r1',
+    status: 'failed',
+    steps: [{ id: 'preflight', title: 'p', state: 'succeeded', startedAt: new Date(start).toISOString(), endedAt: new Date(start).toISOString(), attempts: 1, outcome: '3/3 tools' }],
+    checks: [
+      check('east-west', true, 'green/vm-a', 'green/webserver', 'allow', true),
+      check('netpol-baseline-9000', true, 'green/vm-a', 'green/webserver', 'allow', true),
+      check('netpol-blocks-9000', false, 'green/vm-a', 'green/webserver', 'deny', true),
+      { id: 'live-migration', description: 'TCP survives', expected: 'survived', observed: 'survived', passed: true, evidence: ['summary'] },
+    ],
+    migration: {
+      vmi: 'green/vm-b', sourceNode: 'ovn-worker', targetNode: 'ovn-worker2', ipBefore: '203.203.0.5', ipAfter: '203.203.0.5',
+      startedAt: new Date(start).toISOString(), endedAt: new Date(start + 2500).toISOString(),
+      survived: true, downtimeMs: 1555, resolutionMs: 100, retransmits: 0, throughputBeforeGbps: 9.9, throughputAfterGbps: 9.8,
+      captures: [fixture('iperf3-pause-i0.1.json'), join(tmpdir(), 'moved-away.log')],
+    },
+  };
+}
+
+describe('the run report', () => {
+  it('the reachability matrix groups every probe of a pair, with expected, observed and agreement', () => {
+    const m = reachabilityMatrix([check('east-west', true, 'a', 'b', 'allow', true), check('netpol-blocks-9000', false, 'a', 'b', 'deny', true)]);
+    assert.deepEqual(m.sources, ['a']);
+    assert.deepEqual(m.targets, ['b http:9000']);
+    assert.deepEqual(m.cell('a', 'b http:9000').map((c) => [c.check, c.expect, c.reached, c.ok]), [['east-west', 'allow', true, true], ['netpol-blocks-9000', 'deny', true, false]]);
+    assert.deepEqual(m.cell('b', 'a'), []);
+  });
+
+  it('writes Markdown, HTML, JSON and JUnit that agree with the result', async () => {
+    const r = await result();
+    const data = await loadReportData(r, new Date('2026-11-26T12:00:00Z'));
+    assert.equal(data.traffic?.throughput.length, 60, 'the iperf3 capture, on the migration timeline');
+    assert.ok(data.traffic!.outage!.end - data.traffic!.outage!.start > 1.3, 'the pause is the longest outage');
+    assert.match(data.traffic!.problems.join(), /moved-away\.log: .*no such file|ENOENT/);
+    const dir = await mkdtemp(join(tmpdir(), 'udn-report-'));
+    const files = await writeReports(data, dir);
+    assert.deepEqual(files.map((f) => f.slice(dir.length + 1)), ['report.md', 'report.html', 'result.json', 'junit.xml']);
+    const [md, html, json, junit] = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+
+    assert.match(md!, /^# udn-demo run report-test: FAILED/);
+    assert.match(md!, /\| ❌ \| \*\*netpol-blocks-9000\*\*/);
+    assert.match(md!, /\| green\/vm-a \| ✓ allow → reached \(east-west\)<br>✓ allow → reached \(netpol-baseline-9000\)<br>✗ deny → reached \(netpol-blocks-9000\) \|/);
+    assert.match(md!, /\| longest outage \| 1555 ms \(resolution 100 ms\) \|/);
+
+    assert.match(html!, /<svg[^>]*class="marks"/);
+    assert.match(html!, /longest outage/);
+    // Opens offline: nothing is fetched (the SVG namespace URIs are names, not requests).
+    assert.doesNotMatch(html!, /(src|href)="https?:/);
+    assert.doesNotMatch(html!, /<script/);
+
+    assert.deepEqual(JSON.parse(json!), r);
+
+    const doc = convert(junit!, { format: 'object' }) as any;
+    const cases = doc.testsuites.testsuite.testcase as any[];
+    assert.equal(cases.length, 4);
+    assert.deepEqual(cases.filter((c) => c.failure).map((c) => c['@name']), ['netpol-blocks-9000']);
+    assert.equal(doc.testsuites['@failures'], '1');
+  });
+});
