@@ -4,14 +4,6 @@ import type { Attempted, Instrumented } from './types.ts';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
-/** A body that has not landed yet: fails at once and says so, never invents a result. */
-export class NotImplementedError extends Error {
-  constructor(what: string, issue: string) {
-    super(`${what} is not implemented yet (arrives with ${issue})`);
-    this.name = 'NotImplemented';
-  }
-}
-
 /**
  * Wraps activity bodies once, at registration: each result carries its attempt number, and
  * errors are classified in one place (what a retry can fix, and what it cannot).
@@ -38,7 +30,6 @@ export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A):
 export function classify(err: unknown, attempt: number): Error {
   if (err instanceof ApplicationFailure) return err;
   const details = [{ attempt }];
-  if (err instanceof NotImplementedError) return ApplicationFailure.create({ type: 'NotImplemented', message: err.message, nonRetryable: true, details });
   if (err instanceof InputError) return ApplicationFailure.create({ type: 'InvalidInput', message: err.message, nonRetryable: true, details });
   if (err instanceof Error && err.name === 'MigrationFailed') return ApplicationFailure.create({ type: 'MigrationFailed', message: err.message, nonRetryable: true, details });
   if (err instanceof Error && err.name === 'WaitTimeout') return ApplicationFailure.create({ type: 'NotReady', message: err.message, nonRetryable: true, details });

@@ -1,4 +1,4 @@
-import type { GuestConfig, ProbeTiming, ScenarioConfig } from '../config/schema.ts';
+import type { GuestConfig, KindConfig, ProbeTiming, ScenarioConfig } from '../config/schema.ts';
 import type { ClusterRef, ProviderName } from '../model/cluster.ts';
 import type { Probe, ProbeObservation } from '../model/probe.ts';
 import type { DemoResult } from '../model/result.ts';
@@ -25,6 +25,8 @@ export interface DemoActivities {
 export interface PreflightRequest {
   provider: ProviderName;
   clusterName: string;
+  /** The kind provider's pins; they decide what it needs (Go only without a prebuilt image). */
+  kind?: KindConfig;
 }
 export interface PreflightReport {
   provider: ProviderName;
@@ -36,6 +38,7 @@ export interface EnsureClusterRequest {
   clusterName: string;
   /** The sandbox's timings and faults; ignored by other providers. */
   sandbox?: EmulationOptions;
+  kind?: KindConfig;
 }
 
 /** The seed's manifests, grouped as the demo applies them. */

@@ -114,6 +114,18 @@ const retry = z.strictObject({
   maximumAttempts: z.number().int().min(1).max(100).default(5),
 });
 
+/** The real cluster: ovn-kubernetes' contrib/kind.sh at a pinned commit (see README, "The real cluster"). */
+const kind = z.strictObject({
+  ovnKubernetesRepo: z.string().min(1).default('https://github.com/ovn-kubernetes/ovn-kubernetes.git'),
+  /** The demo's era (2025-01-31): its kind.sh takes `-ic`; since 2026-04 kind.sh is kind-helm.sh, which rejects it. */
+  ovnKubernetesCommit: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full 40-character commit hash').default('eb3eeeba5d0cf08bfa15963fd434975b5d854f3d'),
+  /** KubeVirt v1.5.0 broke TCP across live migration on a primary UDN (ovn-kubernetes #5116); v1.4.0 is the demo's. */
+  kubevirtVersion: z.string().regex(/^v\d+\.\d+\.\d+$/, 'must be a release tag like v1.4.0').default('v1.4.0'),
+  /** A prebuilt OVN-Kubernetes image (`kind.sh -ov`): skips the local image build, and the need for Go. */
+  ovnImage: z.string().min(1).optional(),
+});
+export type KindConfig = z.infer<typeof kind>;
+
 const sandbox = z.strictObject({
   /** Whether the emulated workloads reach hosts outside the cluster (the egress check needs it). */
   egress: z.boolean().default(true),
@@ -130,8 +142,9 @@ export const configSchema = z.strictObject({
     .strictObject({
       provider: z.enum(['kind', 'sandbox']).default('kind'),
       name: dns1123Label.default('ovn'),
+      kind: kind.default(() => kind.parse({})),
     })
-    .default({ provider: 'kind', name: 'ovn' }),
+    .default(() => ({ provider: 'kind' as const, name: 'ovn', kind: kind.parse({}) })),
   scenario: scenario.default(() => scenario.parse({})),
   sandbox: sandbox.default(() => sandbox.parse({})),
   /** Per-step overrides of STEP_CATALOGUE's timeouts, in seconds. */

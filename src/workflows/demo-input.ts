@@ -1,4 +1,4 @@
-import type { Config, RetryConfig, ScenarioConfig } from '../config/schema.ts';
+import type { Config, KindConfig, RetryConfig, ScenarioConfig } from '../config/schema.ts';
 import type { StepId } from '../config/steps.ts';
 import type { ProviderName } from '../model/cluster.ts';
 
@@ -11,6 +11,8 @@ export interface DemoInput {
   retry: RetryConfig;
   /** For the sandbox provider: its timings and faults. */
   sandbox?: Config['sandbox'];
+  /** For the kind provider: the pinned ovn-kubernetes and KubeVirt. */
+  kind?: KindConfig;
 }
 
 export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry' | 'sandbox'>): DemoInput {
@@ -20,6 +22,6 @@ export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' 
     scenario: config.scenario,
     timeouts: config.timeouts,
     retry: config.retry,
-    ...(config.cluster.provider === 'sandbox' ? { sandbox: config.sandbox } : {}),
+    ...(config.cluster.provider === 'sandbox' ? { sandbox: config.sandbox } : { kind: config.cluster.kind }),
   };
 }

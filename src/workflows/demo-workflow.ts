@@ -103,13 +103,15 @@ const SKIPPABLE: ReadonlySet<StepId> = new Set(['check-east-west', 'check-egress
 const STEPS: Record<StepId, StepBody> = {
   preflight: async (run, act) => {
     const { provider, clusterName } = run.input;
-    const report = await act(run.acts('preflight', `tools for ${provider}`).preflight({ provider, clusterName }));
+    const kind = run.input.kind ? { kind: run.input.kind } : {};
+    const report = await act(run.acts('preflight', `tools for ${provider}`).preflight({ provider, clusterName, ...kind }));
     return `${report.tools.filter((t) => t.found).length}/${report.tools.length} tools present for ${provider}`;
   },
   'ensure-cluster': async (run, act) => {
     const { provider, clusterName } = run.input;
     const sandbox = run.input.sandbox ? { sandbox: run.input.sandbox } : {};
-    run.cluster = await act(run.acts('ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster({ provider, clusterName, ...sandbox }));
+    const kind = run.input.kind ? { kind: run.input.kind } : {};
+    run.cluster = await act(run.acts('ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster({ provider, clusterName, ...sandbox, ...kind }));
     return `${run.cluster.provider} cluster ${run.cluster.name} ready`;
   },
   'apply-green-network': (run, act) => run.apply('apply-green-network', act, 'green-network'),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { NotImplementedError, classify, instrument } from '../../src/activities/instrument.ts';
+import { classify, instrument } from '../../src/activities/instrument.ts';
 import { NON_RETRYABLE_TYPES } from '../../src/activities/types.ts';
 import { InfrastructureError, InputError, PreflightError } from '../../src/errors.ts';
 
@@ -16,7 +16,6 @@ describe('activity instrumentation', () => {
 
   it('classifies errors: what a retry cannot fix is non-retryable, and says on which attempt it failed', async () => {
     const cases: [Error, string, boolean][] = [
-      [new NotImplementedError('preflight', 'issue [6/8]'), 'NotImplemented', true],
       [new InputError('scenario.green.subnet: bad'), 'InvalidInput', true],
       [new InfrastructureError('apiserver unreachable'), 'Infrastructure', false],
       [new PreflightError('missing: kind'), 'PreflightFailed', true],
@@ -35,8 +34,8 @@ describe('activity instrumentation', () => {
     assert.equal(classify(own, 1), own);
   });
 
-  it('a not-yet-implemented body refuses through the wrapper, never returning a result', async () => {
-    const acts = instrument({ async preflight(): Promise<never> { throw new NotImplementedError('preflight', 'issue [6/8]'); } });
-    await assert.rejects(new MockActivityEnvironment().run(acts.preflight), (err: unknown) => err instanceof ApplicationFailure && err.type === 'NotImplemented' && err.nonRetryable);
+  it('a failing body fails through the wrapper, classified, never returning a result', async () => {
+    const acts = instrument({ async preflight(): Promise<never> { throw new PreflightError('missing: docker engine'); } });
+    await assert.rejects(new MockActivityEnvironment().run(acts.preflight), (err: unknown) => err instanceof ApplicationFailure && err.type === 'PreflightFailed' && err.nonRetryable);
   });
 });

@@ -1,0 +1,76 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { paths } from '../../../config/paths.ts';
+import type { KindConfig } from '../../../config/schema.ts';
+import type { ClusterRef } from '../../../model/cluster.ts';
+import type { ClusterProvider } from '../types.ts';
+import { ensureCheckout } from './checkout.ts';
+import { CLIENT_CONTAINER, kindClusterProblems } from './health.ts';
+import { runLogged } from './run-logged.ts';
+import { checkKindTools } from './tools.ts';
+
+/** The demo's flags: Multus, interconnect, UDNs (network segmentation), MetalLB, KubeVirt. */
+export const KIND_SH_FLAGS = ['--multi-network-enable', '-ic', '-nse', '-mlb', '-ikv'];
+
+export interface KindDeps {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  /** What is wrong with an existing cluster (empty: healthy). */
+  problems: (kubeconfigPath: string, clusterName: string, env: NodeJS.ProcessEnv) => Promise<string[]>;
+}
+
+export function kindPaths(dataDir: string, clusterName: string) {
+  const dir = join(dataDir, 'kind');
+  return { checkout: join(dir, 'ovn-kubernetes'), kubeconfig: join(dir, `${clusterName}.kubeconfig`), log: join(dir, `${clusterName}.kind-sh.log`) };
+}
+
+/**
+ * A kind cluster made by ovn-kubernetes' contrib/kind.sh, as in the seed. kind.sh deletes and
+ * recreates an existing cluster, so it never runs blindly: a healthy cluster is reused, a
+ * half-made one (a crashed attempt) is deleted first, and the decision is logged. kind.sh also
+ * deletes whatever file $KUBECONFIG names: it always gets a kubeconfig of ours.
+ */
+export function kindProvider(kind: KindConfig, overrides: Partial<KindDeps> = {}): ClusterProvider {
+  const deps: KindDeps = { env: process.env, dataDir: paths.dataDir, problems: kindClusterProblems, ...overrides };
+  const { env } = deps;
+  const run = (cmd: string, args: string[]) => execa(cmd, args, { env, reject: false, stdin: 'ignore' });
+  return {
+    preflight: () => checkKindTools(kind, env, deps.dataDir),
+    async ensure(clusterName, progress): Promise<ClusterRef> {
+      const p = kindPaths(deps.dataDir, clusterName);
+      const ref: ClusterRef = { provider: 'kind', name: clusterName, kubeconfigPath: p.kubeconfig };
+      const clusters = await run('kind', ['get', 'clusters']);
+      const exists = clusters.exitCode === 0 && clusters.stdout.split('\n').map((l) => l.trim()).includes(clusterName);
+      if (exists) {
+        const kubeconfig = await run('kind', ['get', 'kubeconfig', '--name', clusterName]);
+        const problems = kubeconfig.exitCode === 0 ? (await writeKubeconfig(p.kubeconfig, kubeconfig.stdout), await deps.problems(p.kubeconfig, clusterName, env)) : ['no kubeconfig from kind'];
+        if (problems.length === 0) {
+          progress(`decision: reuse kind cluster ${clusterName}: nodes Ready, OVN-Kubernetes, Multus, KubeVirt, MetalLB and ${CLIENT_CONTAINER} up`);
+          return ref;
+        }
+        progress(`decision: replace kind cluster ${clusterName}, left half-made by an earlier attempt: ${problems.join('; ')}`);
+        const del = await run('kind', ['delete', 'cluster', '--name', clusterName]);
+        if (del.exitCode !== 0) throw new Error(`kind delete cluster --name ${clusterName} failed: ${del.stderr.trim().split('\n').at(-1)}`);
+      } else {
+        progress(`decision: create kind cluster ${clusterName} (none exists)`);
+      }
+      await ensureCheckout(p.checkout, kind.ovnKubernetesRepo, kind.ovnKubernetesCommit, env, progress);
+      const flags = [...KIND_SH_FLAGS, ...(kind.ovnImage ? ['-ov', kind.ovnImage] : [])];
+      progress(`running contrib/kind.sh ${flags.join(' ')} (KubeVirt ${kind.kubevirtVersion}); log: ${p.log}`);
+      const scriptEnv = { ...env, KUBECONFIG: p.kubeconfig, KIND_CLUSTER_NAME: clusterName, KUBEVIRT_VERSION: kind.kubevirtVersion };
+      const r = await runLogged('./kind.sh', flags, { cwd: join(p.checkout, 'contrib'), env: scriptEnv, logFile: p.log, onLine: (line) => progress(`kind.sh: ${line}`) });
+      if (r.exitCode !== 0) throw new Error(`contrib/kind.sh exited ${r.exitCode}: ${r.tail.filter(Boolean).at(-1) ?? 'no output'} (log: ${p.log})`);
+      const problems = await deps.problems(p.kubeconfig, clusterName, env);
+      if (problems.length > 0) throw new Error(`kind.sh finished but the cluster is not healthy: ${problems.join('; ')}`);
+      progress(`kind cluster ${clusterName} ready`);
+      return ref;
+    },
+  };
+}
+
+async function writeKubeconfig(path: string, content: string): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, content, { mode: 0o600 });
+  await chmod(path, 0o600);
+}
