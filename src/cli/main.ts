@@ -7,6 +7,7 @@ import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerTeardown } from './commands/teardown.ts';
 import { registerWorker } from './commands/worker.ts';
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerList(program);
   registerReport(program);
   registerAnalyze(program);
+  registerTeardown(program);
   registerDevServer(program);
   registerSandbox(program);
   for (const cmd of program.commands) {

@@ -176,4 +176,16 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.equal(r.exitCode, 0, worker.stderr());
     assert.match(worker.stderr(), /worker: stopped/);
   });
+
+  it('teardown removes the namespaces, then with --cluster the sandbox; repeating it removes nothing more', async () => {
+    const first = await cli(['teardown', '--sandbox', '--json'], vars);
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.deepEqual(JSON.parse(first.stdout), { provider: 'sandbox', cluster: 'ovn', removed: ['namespace green', 'namespace blue'] });
+    const cluster = await cli(['teardown', '--sandbox', '--cluster', '--json'], vars);
+    assert.equal(cluster.exitCode, 0, cluster.stderr);
+    assert.deepEqual(JSON.parse(cluster.stdout).removed.at(-1), 'sandbox ovn (its processes and data)');
+    const again = await cli(['teardown', '--sandbox', '--cluster'], vars);
+    assert.equal(again.exitCode, 0);
+    assert.match(again.stderr, /no sandbox cluster "ovn" is running[\s\S]*teardown: nothing to remove/);
+  });
 });

@@ -1,7 +1,7 @@
 import which from 'which';
 import { findExisting } from '../../client/binaries.ts';
 import { paths } from '../../config/paths.ts';
-import { sandboxDir, sandboxUp, type EmulationOptions } from '../../sandbox/index.ts';
+import { sandboxDir, sandboxDown, sandboxStatus, sandboxUp, type EmulationOptions } from '../../sandbox/index.ts';
 import { ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER } from '../../sandbox/binaries.ts';
 import type { ClusterProvider, ToolCheck } from './types.ts';
 
@@ -20,6 +20,13 @@ export function sandboxProvider(emulation: EmulationOptions | undefined): Cluste
         );
       }
       return checks;
+    },
+    async existing(clusterName) {
+      const status = await sandboxStatus(sandboxDir(clusterName));
+      return status.state === 'ready' && status.kubeconfigPath ? { provider: 'sandbox', name: clusterName, kubeconfigPath: status.kubeconfigPath } : undefined;
+    },
+    async remove(clusterName) {
+      return (await sandboxDown(sandboxDir(clusterName))) === 'stopped' ? [`sandbox ${clusterName} (its processes and data)`] : [];
     },
     async ensure(clusterName, progress) {
       const status = await sandboxUp({ dir: sandboxDir(clusterName), log: progress, ...(emulation ? { emulation } : {}) });

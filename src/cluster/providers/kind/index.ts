@@ -35,16 +35,33 @@ export function kindProvider(kind: KindConfig, overrides: Partial<KindDeps> = {}
   const deps: KindDeps = { env: process.env, dataDir: paths.dataDir, problems: kindClusterProblems, ...overrides };
   const { env } = deps;
   const run = (cmd: string, args: string[]) => execa(cmd, args, { env, reject: false, stdin: 'ignore' });
+  /** An existing cluster, with its kubeconfig (from kind, into our own file); undefined when there is none. */
+  const existing = async (clusterName: string): Promise<ClusterRef | undefined> => {
+    const clusters = await run('kind', ['get', 'clusters']);
+    if (clusters.exitCode !== 0 || !clusters.stdout.split('\n').map((l) => l.trim()).includes(clusterName)) return undefined;
+    const p = kindPaths(deps.dataDir, clusterName);
+    const kubeconfig = await run('kind', ['get', 'kubeconfig', '--name', clusterName]);
+    if (kubeconfig.exitCode !== 0) return undefined;
+    await writeKubeconfig(p.kubeconfig, kubeconfig.stdout);
+    return { provider: 'kind', name: clusterName, kubeconfigPath: p.kubeconfig };
+  };
   return {
     preflight: () => checkKindTools(kind, env, deps.dataDir),
+    existing,
+    async remove(clusterName) {
+      const removed: string[] = [];
+      if ((await run('kind', ['delete', 'cluster', '--name', clusterName])).exitCode === 0) removed.push(`kind cluster ${clusterName}`);
+      // What kind.sh's MetalLB setup made beside the cluster.
+      for (const container of [CLIENT_CONTAINER, 'frr']) if ((await run('docker', ['rm', '-f', container])).exitCode === 0) removed.push(`container ${container}`);
+      if ((await run('docker', ['network', 'rm', 'clientnet'])).exitCode === 0) removed.push('docker network clientnet');
+      return removed;
+    },
     async ensure(clusterName, progress): Promise<ClusterRef> {
       const p = kindPaths(deps.dataDir, clusterName);
       const ref: ClusterRef = { provider: 'kind', name: clusterName, kubeconfigPath: p.kubeconfig };
-      const clusters = await run('kind', ['get', 'clusters']);
-      const exists = clusters.exitCode === 0 && clusters.stdout.split('\n').map((l) => l.trim()).includes(clusterName);
-      if (exists) {
-        const kubeconfig = await run('kind', ['get', 'kubeconfig', '--name', clusterName]);
-        const problems = kubeconfig.exitCode === 0 ? (await writeKubeconfig(p.kubeconfig, kubeconfig.stdout), await deps.problems(p.kubeconfig, clusterName, env)) : ['no kubeconfig from kind'];
+      const found = await existing(clusterName);
+      if (found) {
+        const problems = await deps.problems(found.kubeconfigPath, clusterName, env);
         if (problems.length === 0) {
           progress(`decision: reuse kind cluster ${clusterName}: nodes Ready, OVN-Kubernetes, Multus, KubeVirt, MetalLB and ${CLIENT_CONTAINER} up`);
           return ref;

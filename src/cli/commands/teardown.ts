@@ -1,0 +1,42 @@
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { Command } from 'commander';
+import { apiStatusCode, describeApiError } from '../../cluster/api-errors.ts';
+import { kubeConfigFor } from '../../cluster/kube.ts';
+import { providerFor } from '../../cluster/providers/index.ts';
+import { loadConfig } from '../../config/load.ts';
+import { InfrastructureError } from '../../errors.ts';
+import { info, printJson } from '../io.ts';
+
+export function registerTeardown(program: Command): void {
+  program
+    .command('teardown')
+    .description("delete what a run created: the demo's namespaces (green, blue); with --cluster also the cluster itself")
+    .option('-c, --config <file>', 'YAML config file (the namespaces and the cluster to tear down)')
+    .option('--sandbox', 'the sandbox cluster rather than kind')
+    .option('--cluster', 'also delete the cluster (kind: and the client/frr containers and the clientnet network kind.sh made; sandbox: its processes and data)')
+    .option('--json', 'print what was removed as JSON')
+    .addHelpText('after', '\nSafe to repeat: what is already gone is skipped. Exit codes: 0 done, 2 bad input, 3 cluster unreachable.')
+    .action(async (opts: { config?: string; sandbox?: boolean; cluster?: boolean; json?: boolean }) => {
+      const { config } = await loadConfig(opts.config);
+      const providerName = opts.sandbox ? 'sandbox' : config.cluster.provider;
+      const provider = providerFor(providerName, { sandbox: config.sandbox, kind: config.cluster.kind });
+      const name = config.cluster.name;
+      const removed: string[] = [];
+      const ref = await provider.existing(name);
+      if (!ref) info(`teardown: no ${providerName} cluster "${name}" is running; no namespaces to delete`);
+      else {
+        const core = kubeConfigFor(ref).makeApiClient(CoreV1Api);
+        for (const ns of [config.scenario.green.namespace, config.scenario.blue.namespace]) {
+          try {
+            await core.deleteNamespace({ name: ns });
+            removed.push(`namespace ${ns}`);
+          } catch (err) {
+            if (apiStatusCode(err) !== 404) throw new InfrastructureError(`deleting namespace ${ns}: ${describeApiError(err)}`);
+          }
+        }
+      }
+      if (opts.cluster) removed.push(...(await provider.remove(name)));
+      if (opts.json) printJson({ provider: providerName, cluster: name, removed });
+      else info(removed.length > 0 ? `teardown: removed ${removed.join(', ')}` : 'teardown: nothing to remove');
+    });
+}
