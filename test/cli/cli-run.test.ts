@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -104,6 +104,22 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     const bad = await cli(['report', 'cli-json-run', '--format', 'pdf'], vars);
     assert.equal(bad.exitCode, 2);
     assert.match(assertOneLineError(bad), /--format must list md, html, json, junit; got "pdf"/);
+  });
+
+  it('without --sandbox on a machine without Docker: preflight fails in seconds, the engine named first, --sandbox suggested, exit 3, nothing created', async () => {
+    // Only a docker client whose engine does not answer, as on this machine; no kind, no git.
+    const bin = await mkdtemp(join(tmpdir(), 'udn-nodocker-'));
+    await writeFile(join(bin, 'docker'), '#!/bin/sh\necho "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2\nexit 1\n', { mode: 0o755 });
+    const started = Date.now();
+    const r = await cli(['run', '--json', '--workflow-id', 'cli-no-docker'], { ...vars, PATH: bin });
+    assert.equal(r.exitCode, 3, r.stderr);
+    assert.ok(Date.now() - started < 60_000);
+    const result = JSON.parse(r.stdout) as DemoResult;
+    assert.equal(result.failure?.step, 'preflight');
+    assert.equal(result.failure?.type, 'PreflightFailed');
+    assert.match(result.failure!.message, /^missing for the kind cluster: docker engine \(.*no Docker engine answers.*\); kind \(not found.*; git \(not found.*; or run without Docker: udn-demo run --sandbox$/);
+    assert.deepEqual(result.steps.slice(1).map((s) => s.state), result.steps.slice(1).map(() => 'pending'));
+    await assert.rejects(stat(join(vars.UDN_DEMO_DATA_DIR!, 'kind')), 'no checkout, no kubeconfig: nothing created');
   });
 
   it('status of an unknown run is an input error', async () => {
