@@ -30,6 +30,15 @@ export interface FakeToolsOptions {
   kindShExit?: number;
   /** Exit code of `git fetch` (default 0). */
   gitFetchExit?: number;
+  /** `kind get kubeconfig` fails even for a cluster `kind get clusters` lists (its control plane is gone). */
+  kubeconfigFails?: boolean;
+  /** kind.sh writes a multi-byte character (✓) in two writes, 0.3 s apart, split inside the character. */
+  splitUtf8?: boolean;
+  /**
+   * kind.sh writes half a line to stderr (a download's progress), then a whole line to stdout,
+   * then the rest of the stderr line, 0.3 s apart.
+   */
+  partialStderr?: boolean;
 }
 
 export interface Call {
@@ -145,7 +154,7 @@ if [[ $1 == get && $2 == clusters ]]; then
 fi
 if [[ $1 == get && $2 == kubeconfig ]]; then
   name_arg "$@"; read_clusters
-  if has_cluster "$REPLY"; then kubeconfig_yaml "$REPLY"; exit 0; fi
+  if [[ \${FAKE_KIND_KUBECONFIG_FAILS:-0} != 1 ]] && has_cluster "$REPLY"; then kubeconfig_yaml "$REPLY"; exit 0; fi
   echo "ERROR: could not locate any control plane nodes for cluster named '$REPLY'. Use the --name option to select a different cluster" >&2
   exit 1
 fi
@@ -238,6 +247,20 @@ const KIND_SH_BODY = `
 echo "Creating cluster \\"\${KIND_CLUSTER_NAME:-ovn}\\" ..."
 echo " ✓ Ensuring node image (kindest/node:v1.32.0)"
 echo "fake kind.sh: a line on stderr" >&2
+if [[ \${FAKE_KINDSH_SPLIT_UTF8:-0} == 1 ]]; then
+  /bin/sleep 0.3
+  printf ' \\xe2\\x9c'
+  /bin/sleep 0.3
+  printf '\\x93 Preparing nodes\\n'
+fi
+if [[ \${FAKE_KINDSH_PARTIAL_STDERR:-0} == 1 ]]; then
+  /bin/sleep 0.3
+  printf 'Downloading kubevirt 50%%' >&2
+  /bin/sleep 0.3
+  echo "a line on stdout"
+  /bin/sleep 0.3
+  printf ' 100%%\\n' >&2
+fi
 if [[ -n $KUBECONFIG ]]; then
   # As the real one does: whatever file $KUBECONFIG names is deleted first.
   /bin/rm -f "$KUBECONFIG"
@@ -289,6 +312,9 @@ export async function fakeTools(o: FakeToolsOptions = {}): Promise<FakeTools> {
     FAKE_LBCLIENT: o.lbclient ?? 'true',
     FAKE_KINDSH_EXIT: String(o.kindShExit ?? 0),
     FAKE_GIT_FETCH_EXIT: String(o.gitFetchExit ?? 0),
+    FAKE_KIND_KUBECONFIG_FAILS: o.kubeconfigFails ? '1' : '0',
+    FAKE_KINDSH_SPLIT_UTF8: o.splitUtf8 ? '1' : '0',
+    FAKE_KINDSH_PARTIAL_STDERR: o.partialStderr ? '1' : '0',
     ...(o.versions?.docker ? { FAKE_DOCKER_VERSION: o.versions.docker } : {}),
     ...(o.versions?.kind ? { FAKE_KIND_VERSION: o.versions.kind } : {}),
     ...(o.versions?.kubectl ? { FAKE_KUBECTL_VERSION: o.versions.kubectl } : {}),

@@ -138,6 +138,8 @@ describe('kind provider: ensure', () => {
     assert.equal(kindSh.length, 1);
     const run = kindSh[0]!;
     assert.deepEqual(run.argv, KIND_SH_FLAGS);
+    // The demo's flags: Multus, interconnect, network segmentation (UDNs), MetalLB, KubeVirt.
+    assert.deepEqual(KIND_SH_FLAGS, ['--multi-network-enable', '-ic', '-nse', '-mlb', '-ikv']);
     assert.equal(run.cwd, await realpath(join(p.checkout, 'contrib')));
     assert.equal(run.env.KUBECONFIG, p.kubeconfig);
     assert.notEqual(run.env.KUBECONFIG, f.env.KUBECONFIG);
@@ -190,7 +192,7 @@ describe('kind provider: ensure', () => {
     assert.deepEqual(await readFile(f.userKubeconfig), userConfig);
     const p = kindPaths(dataDir, 'ovn');
     assert.notEqual(p.kubeconfig, f.userKubeconfig);
-    // Every tool the provider ran without our kubeconfig saw the user's unchanged value, not ours mixed in.
+    // kind.sh (which deletes whatever $KUBECONFIG names) only ever saw ours.
     for (const c of named(await f.calls(), 'kind.sh')) assert.equal(c.env.KUBECONFIG, p.kubeconfig);
   });
 
@@ -218,7 +220,7 @@ describe('kind provider: ensure', () => {
   });
 
   it('deletes a half-made cluster before running kind.sh, naming the reason', async () => {
-    const { f, ensure, progress, health } = await setup({ clusters: ['ovn'] }, {}, [['node ovn-worker2 not Ready'], []]);
+    const { f, dataDir, ensure, progress, health } = await setup({ clusters: ['ovn'] }, {}, [['node ovn-worker2 not Ready'], []]);
 
     await ensure('ovn');
 
@@ -226,7 +228,8 @@ describe('kind provider: ensure', () => {
     const del = calls.findIndex((c) => isKind(c, 'delete'));
     const kindSh = calls.findIndex((c) => c.name === 'kind.sh');
     assert.ok(del >= 0, 'kind delete ran');
-    assert.deepEqual(calls[del]?.argv, ['delete', 'cluster', '--name', 'ovn']);
+    // kind edits the kubeconfig it deletes from: ours, never the user's.
+    assert.deepEqual(calls[del]?.argv, ['delete', 'cluster', '--name', 'ovn', '--kubeconfig', kindPaths(dataDir, 'ovn').kubeconfig]);
     assert.ok(kindSh > del, `kind delete (call ${del}) runs before kind.sh (call ${kindSh})`);
     assert.equal(calls.filter((c) => c.name === 'kind.sh').length, 1);
     const decision = progress.find((l) => l.startsWith('decision:')) ?? '';
@@ -234,6 +237,21 @@ describe('kind provider: ensure', () => {
     assert.ok(decision.includes('node ovn-worker2 not Ready'), decision);
     assert.equal(health.calls.length, 2, 'checked before and after kind.sh');
     assert.deepEqual(await f.clusters(), ['ovn'], 'made again by kind.sh');
+  });
+
+  it('treats a listed cluster without a kubeconfig as half-made: replaced, not "none exists"', async () => {
+    // `kind get clusters` lists it, but kind cannot give its kubeconfig (e.g. the control-plane
+    // container of a crashed attempt is gone): the cluster exists and is half-made.
+    const { f, ensure, progress } = await setup({ clusters: ['ovn'], kubeconfigFails: true });
+
+    await ensure('ovn');
+
+    const decision = progress.find((l) => l.startsWith('decision:')) ?? '';
+    assert.match(decision, /^decision: replace kind cluster ovn/, decision);
+    const calls = await f.calls();
+    const del = calls.findIndex((c) => isKind(c, 'delete', 'cluster', '--name', 'ovn'));
+    const kindSh = calls.findIndex((c) => c.name === 'kind.sh');
+    assert.ok(del >= 0 && kindSh > del, `kind delete (call ${del}) runs before kind.sh (call ${kindSh})`);
   });
 
   it('a second ensure reuses the cluster, and the checkout when the cluster must be made again', async () => {
@@ -283,6 +301,21 @@ describe('kind provider: ensure', () => {
     assert.equal(health.calls.length, 0, 'a failed kind.sh is not reported as a cluster');
   });
 
+  it('streams kind.sh lines intact when a multi-byte character arrives in two pieces', async () => {
+    const { dataDir, ensure, progress } = await setup({ splitUtf8: true });
+    await ensure('ovn');
+    assert.ok(progress.includes('kind.sh:  ✓ Preparing nodes'), JSON.stringify(progress.filter((l) => l.includes('Preparing'))));
+    assert.ok((await readFile(kindPaths(dataDir, 'ovn').log, 'utf8')).includes(' ✓ Preparing nodes'), 'the log has the raw bytes');
+  });
+
+  it('streams stdout and stderr lines whole: a half line on stderr is not spliced into a stdout line', async () => {
+    const { ensure, progress } = await setup({ partialStderr: true });
+    await ensure('ovn');
+    const relevant = progress.filter((l) => /Downloading|a line on stdout/.test(l));
+    assert.ok(progress.includes('kind.sh: a line on stdout'), JSON.stringify(relevant));
+    assert.ok(progress.includes('kind.sh: Downloading kubevirt 50% 100%'), JSON.stringify(relevant));
+  });
+
   it('passes an image with shell metacharacters as one literal argument, executing nothing', async () => {
     const f0 = await fakeTools();
     made.push(f0);
@@ -312,7 +345,7 @@ describe('kind provider: ensure', () => {
       calls.some((c) => isKind(c) && c.argv.join('\u0000') === ['get', 'kubeconfig', '--name', name].join('\u0000')),
       'kind get kubeconfig got the name as one argument',
     );
-    assert.deepEqual(calls.find((c) => isKind(c, 'delete'))?.argv, ['delete', 'cluster', '--name', name]);
+    assert.deepEqual(calls.find((c) => isKind(c, 'delete'))?.argv, ['delete', 'cluster', '--name', name, '--kubeconfig', kindPaths(dataDir, name).kubeconfig]);
     const kindSh = named(calls, 'kind.sh');
     assert.equal(kindSh.length, 1);
     assert.equal(kindSh[0]?.env.KIND_CLUSTER_NAME, name);

@@ -35,10 +35,15 @@ export function kindProvider(kind: KindConfig, overrides: Partial<KindDeps> = {}
   const deps: KindDeps = { env: process.env, dataDir: paths.dataDir, problems: kindClusterProblems, ...overrides };
   const { env } = deps;
   const run = (cmd: string, args: string[]) => execa(cmd, args, { env, reject: false, stdin: 'ignore' });
+  /** kind edits the kubeconfig it deletes a cluster from: ours, never the user's. */
+  const deleteArgs = (clusterName: string) => ['delete', 'cluster', '--name', clusterName, '--kubeconfig', kindPaths(deps.dataDir, clusterName).kubeconfig];
+  const listed = async (clusterName: string): Promise<boolean> => {
+    const clusters = await run('kind', ['get', 'clusters']);
+    return clusters.exitCode === 0 && clusters.stdout.split('\n').map((l) => l.trim()).includes(clusterName);
+  };
   /** An existing cluster, with its kubeconfig (from kind, into our own file); undefined when there is none. */
   const existing = async (clusterName: string): Promise<ClusterRef | undefined> => {
-    const clusters = await run('kind', ['get', 'clusters']);
-    if (clusters.exitCode !== 0 || !clusters.stdout.split('\n').map((l) => l.trim()).includes(clusterName)) return undefined;
+    if (!(await listed(clusterName))) return undefined;
     const p = kindPaths(deps.dataDir, clusterName);
     const kubeconfig = await run('kind', ['get', 'kubeconfig', '--name', clusterName]);
     if (kubeconfig.exitCode !== 0) return undefined;
@@ -50,7 +55,7 @@ export function kindProvider(kind: KindConfig, overrides: Partial<KindDeps> = {}
     existing,
     async remove(clusterName) {
       const removed: string[] = [];
-      if ((await run('kind', ['delete', 'cluster', '--name', clusterName])).exitCode === 0) removed.push(`kind cluster ${clusterName}`);
+      if ((await run('kind', deleteArgs(clusterName))).exitCode === 0) removed.push(`kind cluster ${clusterName}`);
       // What kind.sh's MetalLB setup made beside the cluster.
       for (const container of [CLIENT_CONTAINER, 'frr']) if ((await run('docker', ['rm', '-f', container])).exitCode === 0) removed.push(`container ${container}`);
       if ((await run('docker', ['network', 'rm', 'clientnet'])).exitCode === 0) removed.push('docker network clientnet');
@@ -59,15 +64,15 @@ export function kindProvider(kind: KindConfig, overrides: Partial<KindDeps> = {}
     async ensure(clusterName, progress): Promise<ClusterRef> {
       const p = kindPaths(deps.dataDir, clusterName);
       const ref: ClusterRef = { provider: 'kind', name: clusterName, kubeconfigPath: p.kubeconfig };
-      const found = await existing(clusterName);
-      if (found) {
-        const problems = await deps.problems(found.kubeconfigPath, clusterName, env);
+      if (await listed(clusterName)) {
+        const found = await existing(clusterName);
+        const problems = found ? await deps.problems(found.kubeconfigPath, clusterName, env) : ['kind has no kubeconfig for it'];
         if (problems.length === 0) {
           progress(`decision: reuse kind cluster ${clusterName}: nodes Ready, OVN-Kubernetes, Multus, KubeVirt, MetalLB and ${CLIENT_CONTAINER} up`);
           return ref;
         }
         progress(`decision: replace kind cluster ${clusterName}, left half-made by an earlier attempt: ${problems.join('; ')}`);
-        const del = await run('kind', ['delete', 'cluster', '--name', clusterName]);
+        const del = await run('kind', deleteArgs(clusterName));
         if (del.exitCode !== 0) throw new Error(`kind delete cluster --name ${clusterName} failed: ${del.stderr.trim().split('\n').at(-1)}`);
       } else {
         progress(`decision: create kind cluster ${clusterName} (none exists)`);
