@@ -3,7 +3,9 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { parse } from 'yaml';
 import type { DemoResult } from '../../src/model/result.ts';
 import { assertOneLineError, cli, spawnCli } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/temporal-env.ts';
@@ -73,6 +75,34 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(r.stderr, /✓ \[ 3\/18\] apply-green-network .* 2 objects: 2 created/);
     assert.match(r.stderr, /✓ \[ 7\/18\] check-east-west .* east-west passed/);
     assert.match(r.stderr, /✓ \[18\/18\] report/);
+  });
+
+  it('no secret enters workflow history: not the sandbox token or CA, not a password; only references', async () => {
+    const kubeconfig = parse(await readFile(join(vars.UDN_DEMO_DATA_DIR!, 'sandbox', 'ovn', 'kubeconfig'), 'utf8')) as {
+      users: { user: { token: string } }[];
+      clusters: { cluster: { 'certificate-authority-data': string } }[];
+    };
+    const token = kubeconfig.users[0]!.user.token;
+    const ca = kubeconfig.clusters[0]!.cluster['certificate-authority-data'];
+    // Payloads are base64 in the history's JSON: search what they decode to, as well as the rest.
+    const readable = (json: string): string => {
+      const texts: string[] = [json];
+      JSON.parse(json, (key, value: unknown) => {
+        if (key === 'data' && typeof value === 'string') texts.push(Buffer.from(value, 'base64').toString('utf8'));
+        return value;
+      });
+      return texts.join('\n');
+    };
+    const histories = await Promise.all(['cli-json-run', 'cli-json-run/live-migration'].map(async (id) => readable(historyToJSON(await env.client.workflow.getHandle(id).fetchHistory()))));
+    for (const h of histories) {
+      assert.match(h, /green\/vm-b/, 'payloads decoded: a whole run is searched');
+      assert.ok(!h.includes(token), 'the API token');
+      assert.ok(!h.includes(ca.slice(0, 64)), 'the CA');
+      assert.ok(!/PRIVATE KEY/.test(h), 'no key material');
+      assert.ok(!/"password"\s*:/i.test(h), 'no password field');
+    }
+    assert.match(histories[0]!, /UDN_DEMO_GUEST_PASSWORD/, 'the guest password travels as the name of its variable');
+    assert.match(histories[0]!, /sandbox\/ovn\/kubeconfig/, 'the kubeconfig travels as a path');
   });
 
   it('status and list read the same run back; a rerun of the id shows its result, starting nothing', async () => {
