@@ -48,7 +48,18 @@ export interface CheckResult {
   probes?: ProbeOutcome[];
 }
 
-export interface MigrationSummary {
+/** What the captures say about one connection across a migration; null where not measured. */
+export interface ConnectionFigures {
+  survived: boolean | null;
+  /** The longest outage, at `resolutionMs`. */
+  downtimeMs: number | null;
+  resolutionMs: number | null;
+  retransmits: number | null;
+  throughputBeforeGbps: number | null;
+  throughputAfterGbps: number | null;
+}
+
+export interface MigrationSummary extends ConnectionFigures {
   vmi: string;
   sourceNode: string;
   targetNode: string;
@@ -56,14 +67,6 @@ export interface MigrationSummary {
   ipAfter: string;
   startedAt: string;
   endedAt: string;
-  /** Null when the TCP session was not measured. */
-  survived: boolean | null;
-  /** The longest outage, at `resolutionMs` (the finest of the captures). */
-  downtimeMs: number | null;
-  resolutionMs: number | null;
-  retransmits: number | null;
-  throughputBeforeGbps: number | null;
-  throughputAfterGbps: number | null;
   /** The raw captures (iperf3 JSON, ping -D log) on the worker's disk. */
   captures: string[];
 }

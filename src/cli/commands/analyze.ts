@@ -2,17 +2,12 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { analyzeText, type Analysis } from '../../analysis/analyze.ts';
 import { ExitCode, errorMessage, firstLine } from '../../errors.ts';
+import type { ConnectionFigures } from '../../model/result.ts';
 import { printJson } from '../io.ts';
 
-interface FileVerdict {
+interface FileVerdict extends ConnectionFigures {
   file: string;
   kind: Analysis['kind'] | null;
-  survived: boolean | null;
-  downtimeMs: number | null;
-  resolutionMs: number | null;
-  retransmits: number | null;
-  throughputBeforeGbps: number | null;
-  throughputAfterGbps: number | null;
   error: string | null;
 }
 
