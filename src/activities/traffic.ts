@@ -40,8 +40,8 @@ export function collectTraffic(req: CollectTrafficRequest): Promise<TrafficRepor
     await writeFile(files.ping, captures.ping);
     const migrationWindow = (startedAtMs: number | null) =>
       startedAtMs === null ? undefined : { startMs: Date.parse(req.migration.startedAt) - startedAtMs, endMs: Date.parse(req.migration.endedAt) - startedAtMs };
-    const iperf3 = analyze(captures.iperf3, files.iperf3, migrationWindow);
-    const ping = analyze(captures.ping, files.ping, migrationWindow);
+    const iperf3 = analyzeText(captures.iperf3, files.iperf3, migrationWindow);
+    const ping = analyzeText(captures.ping, files.ping, migrationWindow);
     // The finer clock measures the outage: the 10 ms ping, unless it proved nothing.
     const finest = Number.isFinite(ping.resolutionMs) && Number.isFinite(ping.downtimeMs) ? ping : iperf3;
     const report: TrafficReport = {
@@ -64,12 +64,6 @@ export function collectTraffic(req: CollectTrafficRequest): Promise<TrafficRepor
 
 function target(cluster: ClusterRef, r: Pick<StartTrafficRequest, 'experimentId' | 'server' | 'client' | 'serverAddress' | 'port'>, guest: GuestConfig): ExperimentTarget {
   return { kc: kubeConfigFor(cluster), experimentId: r.experimentId, server: r.server, client: r.client, serverAddress: r.serverAddress, port: r.port, console: consoleOptionsFor(guest, 10) };
-}
-
-function analyze(text: string, file: string, window: (startedAtMs: number | null) => { startMs: number; endMs: number } | undefined): Analysis {
-  const first = analyzeText(text, file);
-  const w = window(first.startedAtMs);
-  return w ? analyzeText(text, file, w) : first;
 }
 
 function summaryOf(a: Analysis): CaptureSummary {

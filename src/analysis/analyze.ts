@@ -17,11 +17,13 @@ export class UnreadableCapture extends InputError {
 const BINARY = /[\u0000-\u0008\u000b\u000e-\u001f\ufffd]/;
 
 /**
- * `window` is the migration, in ms since the capture's start: iperf3's before/after throughput is the
+ * `window` is the migration, in ms since the capture's start (or a function of the capture's
+ * start, when the window is known in wall-clock time): iperf3's before/after throughput is the
  * mean rate of the intervals wholly outside it; without one, of the first and last third of the
  * intervals. Throws UnreadableCapture for anything that is not iperf3 or ping output.
  */
-export function analyzeText(text: string, name = 'capture', window?: Window): Analysis {
+export function analyzeText(text: string, name = 'capture', window?: Window | ((startedAtMs: number | null) => Window | undefined)): Analysis {
+  const windowOf = (run: { startedAtMs: number | null }) => (typeof window === 'function' ? window(run.startedAtMs) : window);
   const unreadable = (problem: string) => new UnreadableCapture(`${name}: ${problem}`);
   if (!/\S/.test(text)) throw unreadable('empty, nothing was captured');
   if (BINARY.test(text.slice(0, 65536))) throw unreadable('binary data, not text output');
@@ -34,10 +36,13 @@ export function analyzeText(text: string, name = 'capture', window?: Window): An
     }
     const run = runFromJson(doc);
     if (run === undefined) throw unreadable('JSON but not iperf3 --json output (needs "start" and "intervals" with interval sums)');
-    return analyzeIperf3(run, window);
+    return analyzeIperf3(run, windowOf(run));
   }
   for (const line of lines(text)) {
-    if (IPERF3_TEXT_MARKER.test(line)) return analyzeIperf3(runFromText(text), window);
+    if (IPERF3_TEXT_MARKER.test(line)) {
+      const run = runFromText(text);
+      return analyzeIperf3(run, windowOf(run));
+    }
     if (PING_TEXT_MARKER.test(line)) return analyzePing(text);
   }
   throw unreadable('neither iperf3 nor ping output (no line either tool prints)');
