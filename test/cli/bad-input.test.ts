@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { assertOneLineError, cli } from '../helpers/cli.ts';
+
+/**
+ * Bad input, end to end through the real CLI: each gives one readable line naming the problem,
+ * exit code 2, no stack trace, and creates nothing (the data directory stays empty).
+ */
+describe('bad input: one line, exit 2, nothing created', { timeout: 300_000 }, () => {
+  let dir: string;
+  let dataDir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'udn-bad-'));
+    dataDir = await mkdtemp(join(tmpdir(), 'udn-bad-data-'));
+  });
+
+  /** [what, config file content (YAML text or bytes), the line's pattern] */
+  const configs: [string, string | Buffer, RegExp][] = [
+    ['a port of the wrong type', 'scenario:\n  webserverPort: abc\n', /scenario\.webserverPort: .*expected number/],
+    ['a port out of range', 'scenario:\n  webserverPort: 70000\n', /scenario\.webserverPort: /],
+    ['an unknown top-level key', 'scenaro: {}\n', /scenaro/],
+    ['an unknown nested key', 'scenario:\n  green:\n    namespace: green\n    subnet: 203.203.0.0/16\n    vlan: 7\n', /scenario\.green.*vlan/],
+    ['a namespace that is not a DNS label', 'scenario:\n  green: { namespace: Green_NS, subnet: 203.203.0.0/16 }\n', /scenario\.green\.namespace: must be a DNS-1123 label/],
+    ['a CIDR that is not one', 'scenario:\n  green: { namespace: green, subnet: 203.203.0.0 }\n', /scenario\.green\.subnet: .*not an IPv4 CIDR/],
+    ['a CIDR with host bits', 'scenario:\n  blue: { namespace: blue, subnet: 192.168.1.1/16 }\n', /scenario\.blue\.subnet: .*host bits/],
+    ['overlapping subnets', 'scenario:\n  blue: { namespace: blue, subnet: 203.203.128.0/17 }\n', /scenario\.blue\.subnet: .*overlaps/],
+    ['the same namespace twice', 'scenario:\n  blue: { namespace: green, subnet: 192.168.0.0/16 }\n', /scenario\.blue\.namespace: must differ/],
+    ['a negative timeout', 'timeouts:\n  wait-green-ready: -5\n', /timeouts\.wait-green-ready/],
+    ['an absurd timeout', 'timeouts:\n  wait-green-ready: 99999999\n', /timeouts\.wait-green-ready/],
+    ['a timeout for an unknown step', 'timeouts:\n  wait-purple-ready: 10\n', /wait-purple-ready/],
+    ['zero retry attempts', 'retry:\n  maximumAttempts: 0\n', /retry\.maximumAttempts/],
+    ['the migrated VM as its own client', 'scenario:\n  migration: { vm: vm-a, client: vm-a }\n', /scenario\.migration\.client: must differ/],
+    ['the two web servers on one port', 'scenario:\n  newWebserverPort: 9000\n', /scenario\.newWebserverPort: must differ/],
+    ['a password variable name that is not one', 'scenario:\n  guest: { passwordEnv: "1 BAD" }\n', /scenario\.guest\.passwordEnv: must be an environment variable name/],
+    ['a short commit hash', 'cluster:\n  kind: { ovnKubernetesCommit: eb3eeeba }\n', /cluster\.kind\.ovnKubernetesCommit: must be a full 40-character commit hash/],
+    ['a KubeVirt version without its v', 'cluster:\n  kind: { kubevirtVersion: 1.4.0 }\n', /cluster\.kind\.kubevirtVersion: must be a release tag/],
+    ['an unknown provider', 'cluster: { provider: minikube }\n', /cluster\.provider/],
+    ['a sandbox scale of zero', 'sandbox: { scale: 0 }\n', /sandbox\.scale/],
+    ['a Temporal address without a port', 'temporal: { address: localhost }\n', /temporal\.address: must be host:port/],
+    ['a YAML list instead of a mapping', '- scenario\n- green\n', /expected a mapping of settings, got a list/],
+    ['broken YAML', 'scenario: [green\n', /not valid YAML|YAML/],
+    ['random bytes', randomBytes(512), /binary data, expected YAML/],
+  ];
+  for (const [what, content, expected] of configs) {
+    it(`config: ${what}`, async () => {
+      const file = join(dir, `${what.replace(/\W+/g, '-')}.yaml`);
+      await writeFile(file, content);
+      const r = await cli(['run', '--sandbox', '--config', file], { UDN_DEMO_DATA_DIR: dataDir });
+      assert.equal(r.exitCode, 2, r.stderr);
+      assert.match(assertOneLineError(r), expected);
+      assert.deepEqual(await readdir(dataDir), [], 'nothing created');
+    });
+  }
+
+  const flags: [string, string[], RegExp][] = [
+    ['a config path that is a directory', ['run', '--config', '/tmp'], /config \/tmp: is a directory/],
+    ['a sandbox scale below zero', ['sandbox', 'up', '--scale', '-1'], /--scale must be a number above 0/],
+    ['an unknown sandbox profile', ['sandbox', 'up', '--profile', 'fast'], /--profile must be one of instant, realistic, got "fast"/],
+    ['a report format that does not exist', ['report', 'some-run', '--format', 'pdf'], /--format must list md, html, json, junit; got "pdf"/],
+    ['a workflow id with a path in it', ['report', '../../etc/passwd'], /workflow id "\.\.\/\.\.\/etc\/passwd" must be/],
+    ['a list limit of zero', ['list', '--limit', '0'], /--limit must be a whole number from 1 to 1000/],
+  ];
+  for (const [what, args, expected] of flags) {
+    it(`flags: ${what}`, async () => {
+      const r = await cli(args, { UDN_DEMO_DATA_DIR: dataDir });
+      assert.equal(r.exitCode, 2, r.stderr);
+      assert.match(assertOneLineError(r), expected);
+      assert.deepEqual(await readdir(dataDir), [], 'nothing created');
+    });
+  }
+
+  it('analyze: empty, truncated, binary, prose and huge inputs each get one line naming the problem, exit 2', async () => {
+    const files: [string, string | Buffer, RegExp][] = [
+      ['empty.json', '', /empty/],
+      ['truncated.json', '{"start": {"connected": [], "intervals": [', /truncated or malformed JSON/],
+      ['binary.bin', randomBytes(4096), /binary data/],
+      ['prose.txt', 'We migrated the VM and it looked fine to me.\n', /neither iperf3 nor ping output/],
+      ['huge.txt', 'lorem ipsum dolor sit amet\n'.repeat(400_000), /neither iperf3 nor ping output/],
+    ];
+    for (const [name, content] of files) await writeFile(join(dir, name), content);
+    const r = await cli(['analyze', ...files.map(([name]) => join(dir, name))]);
+    assert.equal(r.exitCode, 2);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, files.length);
+    files.forEach(([name, , expected], i) => {
+      assert.ok(lines[i]!.startsWith(`${join(dir, name)}: unreadable: `), lines[i]);
+      assert.match(lines[i]!, expected);
+    });
+    assert.equal(r.stderr, '');
+  });
+});
