@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { apiStatusCode, describeApiError } from '../cluster/api-errors.ts';
 import { discover } from '../cluster/addresses.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { applyObjects, deleteObjects } from '../cluster/apply.ts';
+import { applyObjects, deleteObjects, objectName } from '../cluster/apply.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
 import { migrate } from '../cluster/migrate.ts';
 import { renderBundle } from '../cluster/manifests.ts';
@@ -40,7 +40,7 @@ async function removeLeftovers(kc: KubeConfig, scenario: ScenarioConfig): Promis
   const later = [...(await renderBundle('netpol', { ...scenario, networkPolicy: true })), ...(await renderBundle('new-webserver', scenario))];
   const gone = new Set(await deleteObjects(kc, later));
   return later
-    .filter((o) => gone.has(`${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`))
+    .filter((o) => gone.has(objectName(o)))
     .map((o) => ({ apiVersion: o.apiVersion!, kind: o.kind!, ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata!.name!, action: 'deleted' as const }));
 }
 

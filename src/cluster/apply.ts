@@ -31,12 +31,17 @@ export async function deleteObjects(kc: KubeConfig, objects: KubernetesObject[])
   for (const obj of [...objects].reverse()) {
     try {
       await api.delete(header(obj));
-      deleted.push(`${obj.kind}/${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`);
+      deleted.push(objectName(obj));
     } catch (err) {
       if (apiStatusCode(err) !== 404) throw err;
     }
   }
   return deleted;
+}
+
+/** `Kind/namespace/name`, as deleteObjects reports what it deleted. */
+export function objectName(obj: KubernetesObject): string {
+  return `${obj.kind}/${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`;
 }
 
 function header(obj: KubernetesObject): KubernetesObject & { metadata: { name: string; namespace?: string } } {

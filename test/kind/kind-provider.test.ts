@@ -40,6 +40,16 @@ async function setup(opts: FakeToolsOptions = {}, kind: Partial<KindConfig> = {}
 }
 
 const named = (calls: Call[], name: string) => calls.filter((c) => c.name === name);
+
+/** kind.sh ran once, with the demo's flags and `-ov IMAGE` as one literal argument. */
+async function ranKindShWithImage(f: FakeTools, image: string): Promise<Call[]> {
+  const kindSh = named(await f.calls(), 'kind.sh');
+  assert.deepEqual(
+    kindSh.map((c) => c.argv),
+    [[...KIND_SH_FLAGS, '-ov', image]],
+  );
+  return kindSh;
+}
 const isKind = (c: Call, ...argv: string[]) => c.name === 'kind' && argv.every((a, i) => c.argv[i] === a);
 const exists = (path: string) =>
   access(path).then(
@@ -171,11 +181,7 @@ describe('kind provider: ensure', () => {
     const image = 'ghcr.io/ovn-kubernetes/ovn-kubernetes/ovn-kube-ubuntu:master';
     const { f, ensure } = await setup({}, { ovnImage: image });
     await ensure('ovn');
-    const kindSh = named(await f.calls(), 'kind.sh');
-    assert.deepEqual(
-      kindSh.map((c) => c.argv),
-      [[...KIND_SH_FLAGS, '-ov', image]],
-    );
+    const kindSh = await ranKindShWithImage(f, image);
     assert.equal(kindSh[0]?.env.KUBEVIRT_VERSION, DEFAULTS.kubevirtVersion);
     const fetch = named(await f.calls(), 'git').find((c) => c.argv[2] === 'fetch');
     assert.equal(fetch?.argv.at(-1), DEFAULTS.ovnKubernetesCommit);
@@ -325,11 +331,7 @@ describe('kind provider: ensure', () => {
 
     await ensure('ovn');
 
-    const kindSh = named(await f.calls(), 'kind.sh');
-    assert.deepEqual(
-      kindSh.map((c) => c.argv),
-      [[...KIND_SH_FLAGS, '-ov', image]],
-    );
+    await ranKindShWithImage(f, image);
     for (const i of [1, 2, 3, 4]) assert.equal(await exists(`${pwned}-${i}`), false, `nothing executed (${pwned}-${i})`);
   });
 

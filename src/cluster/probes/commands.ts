@@ -9,6 +9,11 @@ export interface ProbeTry {
   evidence: string;
 }
 
+/** The details both interpreters give, so a verdict reads the same whichever tool made it. */
+const DROPPED = 'no connection within the timeout (dropped)';
+const NO_ROUTE = 'no route to the host (dropped)';
+const REFUSED = 'connection refused: the host answered, nothing listens on the port';
+
 const HTTP_CODE = /\nhttp_code=(\d{3})\n?$/;
 
 /** The guest command for one try: curl for http and tcp, ping for icmp (Fedora's own tools). */
@@ -31,10 +36,10 @@ export function interpretTry(p: Probe, argv: readonly string[], output: string, 
     const received = Number(m[2]);
     return { reached: received > 0, detail: `${m[1]} sent, ${received} received, ${m[3]}% packet loss`, evidence };
   }
-  if (exitCode === 28) return { reached: false, detail: `no connection within the timeout (dropped)`, evidence };
+  if (exitCode === 28) return { reached: false, detail: DROPPED, evidence };
   // Older curl names the reason: an unreachable host or network is a drop, not an answer.
-  if (exitCode === 7 && /No route to host|Network is unreachable/.test(output)) return { reached: false, detail: 'no route to the host (dropped)', evidence };
-  if (exitCode === 7) return { reached: true, detail: 'connection refused: the host answered, nothing listens on the port', evidence };
+  if (exitCode === 7 && /No route to host|Network is unreachable/.test(output)) return { reached: false, detail: NO_ROUTE, evidence };
+  if (exitCode === 7) return { reached: true, detail: REFUSED, evidence };
   const code = HTTP_CODE.exec(output);
   if (exitCode === 0 && code) {
     const body = output.slice(0, code.index).trim();
@@ -58,13 +63,13 @@ export function interpretAgnhost(argv: readonly string[], stderr: string, exitCo
   const evidence = `$ ${shellQuote(argv)}\n${stderr.trimEnd()}\n[exit ${exitCode}]`.replace('\n\n', '\n');
   if (exitCode === 0) return { reached: true, detail: 'connected', evidence };
   const word = stderr.trim().split(/[\s:]/)[0];
-  if (word === 'TIMEOUT') return { reached: false, detail: 'no connection within the timeout (dropped)', evidence };
-  if (word === 'REFUSED') return { reached: true, detail: 'connection refused: the host answered, nothing listens on the port', evidence };
-  if (word === 'OTHER' && /no route to host|network is unreachable/i.test(stderr)) return { reached: false, detail: 'no route to the host (dropped)', evidence };
+  if (word === 'TIMEOUT') return { reached: false, detail: DROPPED, evidence };
+  if (word === 'REFUSED') return { reached: true, detail: REFUSED, evidence };
+  if (word === 'OTHER' && /no route to host|network is unreachable/i.test(stderr)) return { reached: false, detail: NO_ROUTE, evidence };
   return { reached: undefined, detail: `inconclusive: exit ${exitCode}, ${stderr.trim().slice(0, 120) || 'no output'}`, evidence };
 }
 
 /** A refused connection reached the host: it disproves a deny but cannot satisfy an allow of HTTP. */
 export function isRefused(t: ProbeTry): boolean {
-  return t.detail.startsWith('connection refused');
+  return t.detail === REFUSED;
 }
