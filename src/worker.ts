@@ -3,9 +3,11 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
-import { instrument } from './activities/instrument.ts';
+import { instrument, type InjectedFailures } from './activities/instrument.ts';
 import type { DemoActivities } from './activities/types.ts';
-import type { TemporalConfig } from './config/schema.ts';
+import type { Config, TemporalConfig } from './config/schema.ts';
+import { InputError } from './errors.ts';
+import { loadFaults } from './sandbox/index.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -48,6 +50,8 @@ export interface WorkerOptions {
   identity?: string;
   /** A prebuilt bundle (tests build one and reuse it); otherwise the workflows are bundled here. */
   workflowBundle?: WorkflowBundle;
+  /** Transient failures to inject (the sandbox faults file's `activityFailures`). */
+  injectFailures?: InjectedFailures;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -56,9 +60,18 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.temporal.namespace,
     taskQueue: opts.temporal.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
-    activities: instrument(opts.activities ?? createActivities()),
+    activities: instrument(opts.activities ?? createActivities(), opts.injectFailures),
     ...(opts.identity ? { identity: opts.identity } : {}),
     // The worker stops on SIGINT/SIGTERM itself and lets running activities finish or heartbeat-fail.
     shutdownGraceTime: '10s',
   });
+}
+
+/** The transient activity failures a sandbox run's faults file asks the worker for. */
+export async function injectedFailuresFor(config: Pick<Config, 'cluster' | 'sandbox'>): Promise<InjectedFailures> {
+  if (config.cluster.provider !== 'sandbox' || !config.sandbox.faultsFile) return {};
+  const faults = await loadFaults(config.sandbox.faultsFile).catch((err: unknown) => {
+    throw new InputError((err as Error).message);
+  });
+  return faults.activityFailures;
 }

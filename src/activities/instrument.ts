@@ -4,17 +4,27 @@ import type { Attempted, Instrumented } from './types.ts';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
+/** Activity name → how many of its first attempts fail on purpose (the sandbox's `activityFailures`). */
+export type InjectedFailures = Readonly<Record<string, number>>;
+
 /**
  * Wraps activity bodies once, at registration: each result carries its attempt number, and
  * errors are classified in one place (what a retry can fix, and what it cannot).
  */
-export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A): Instrumented<A> {
+export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A, inject: InjectedFailures = {}): Instrumented<A> {
+  const unknown = Object.keys(inject).filter((name) => !(name in impls));
+  if (unknown.length > 0) throw new InputError(`activityFailures names no activity: ${unknown.join(', ')} (activities: ${Object.keys(impls).join(', ')})`);
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(impls) as [string, AnyActivity][]) {
     // Temporal registers activities under the function's name; keep it.
     const wrapped = {
       async [name](...args: never[]): Promise<Attempted<unknown>> {
         const { attempt } = Context.current().info;
+        // Decided by the attempt number alone, so a restarted worker fails the same attempts.
+        const failFirst = inject[name] ?? 0;
+        if (attempt <= failFirst) {
+          throw ApplicationFailure.retryable(`emulated fault: ${name} fails its first ${failFirst} attempt(s); this is attempt ${attempt}`, 'EmulatedFault', { attempt });
+        }
         try {
           return { attempt, value: await fn(...args) };
         } catch (err) {

@@ -8,7 +8,8 @@ import { loadConfig, type LoadedConfig } from '../../config/load.ts';
 import { ExitCode } from '../../errors.ts';
 import type { DemoResult } from '../../model/result.ts';
 import { paths } from '../../config/paths.ts';
-import { createWorker, installRuntime } from '../../worker.ts';
+import type { InjectedFailures } from '../../activities/instrument.ts';
+import { createWorker, injectedFailuresFor, installRuntime } from '../../worker.ts';
 import { demoInputFromConfig } from '../../workflows/demo-input.ts';
 import { exitCodeFor } from '../exit-code.ts';
 import { follow } from '../follow.ts';
@@ -46,6 +47,8 @@ async function run(opts: RunOptions): Promise<number> {
   const workflowId = opts.workflowId === undefined ? undefined : validateWorkflowId(opts.workflowId);
   const loaded = await loadConfig(opts.config);
   if (opts.sandbox) loaded.config.cluster.provider = 'sandbox';
+  // Read before anything starts: a bad faults file must not leave a started run behind.
+  const injectFailures = await injectedFailuresFor(loaded.config);
   await ensureTemporalServer(loaded, info);
   const client = await connectClient(loaded.config.temporal);
   try {
@@ -69,7 +72,7 @@ async function run(opts: RunOptions): Promise<number> {
     try {
       info(said);
       info(`Web UI: ${workflowUrl(temporal, id)}`);
-      const result = await followWithOptionalWorker(client, handle, loaded, opts.worker, interrupt);
+      const result = await followWithOptionalWorker(client, handle, loaded, opts.worker ? injectFailures : false, interrupt);
       if (result === 'interrupted') {
         info(resumeHint(id));
         return 130;
@@ -148,15 +151,16 @@ function trapInterrupt(workflowId: string, withWorker: boolean): Interrupt {
   };
 }
 
-async function followWithOptionalWorker(client: Client, handle: WorkflowHandle, loaded: LoadedConfig, withWorker: boolean, interrupt: Interrupt): Promise<DemoResult | 'interrupted'> {
+/** `worker` is false for no worker in this process, else the failures it injects. */
+async function followWithOptionalWorker(client: Client, handle: WorkflowHandle, loaded: LoadedConfig, worker: InjectedFailures | false, interrupt: Interrupt): Promise<DemoResult | 'interrupted'> {
   const following = () => follow(client, handle, { print: info });
-  if (!withWorker) return following();
+  if (worker === false) return following();
   const logFile = join(paths.dataDir, 'logs', `${handle.workflowId.replace(/[^A-Za-z0-9._-]/g, '_')}.worker.log`);
   installRuntime(logFile);
   info(`worker: in this process; its log is ${logFile}`);
   const connection = await connectWorker(loaded.config.temporal);
   try {
-    const worker = await createWorker({ connection, temporal: loaded.config.temporal });
+    const worker = await createWorker({ connection, temporal: loaded.config.temporal, injectFailures: worker });
     return await worker.runUntil(following);
   } catch (err) {
     if (interrupt.interrupted) return 'interrupted';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { connectWorker } from '../../client/connection.ts';
 import { loadConfig } from '../../config/load.ts';
-import { createWorker, installRuntime } from '../../worker.ts';
+import { createWorker, injectedFailuresFor, installRuntime } from '../../worker.ts';
 import { info } from '../io.ts';
 
 export function registerWorker(program: Command): void {
@@ -14,7 +14,7 @@ export function registerWorker(program: Command): void {
       installRuntime();
       const connection = await connectWorker(config.temporal);
       try {
-        const worker = await createWorker({ connection, temporal: config.temporal });
+        const worker = await createWorker({ connection, temporal: config.temporal, injectFailures: await injectedFailuresFor(config) });
         info(`worker: polling task queue ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace}); Ctrl-C stops it`);
         await worker.run();
         info('worker: stopped');
