@@ -151,16 +151,16 @@ function trapInterrupt(workflowId: string, withWorker: boolean): Interrupt {
   };
 }
 
-/** `worker` is false for no worker in this process, else the failures it injects. */
-async function followWithOptionalWorker(client: Client, handle: WorkflowHandle, loaded: LoadedConfig, worker: InjectedFailures | false, interrupt: Interrupt): Promise<DemoResult | 'interrupted'> {
+/** `inject` is false for no worker in this process, else the failures it injects. */
+async function followWithOptionalWorker(client: Client, handle: WorkflowHandle, loaded: LoadedConfig, inject: InjectedFailures | false, interrupt: Interrupt): Promise<DemoResult | 'interrupted'> {
   const following = () => follow(client, handle, { print: info });
-  if (worker === false) return following();
+  if (inject === false) return following();
   const logFile = join(paths.dataDir, 'logs', `${handle.workflowId.replace(/[^A-Za-z0-9._-]/g, '_')}.worker.log`);
   installRuntime(logFile);
   info(`worker: in this process; its log is ${logFile}`);
   const connection = await connectWorker(loaded.config.temporal);
   try {
-    const worker = await createWorker({ connection, temporal: loaded.config.temporal, injectFailures: worker });
+    const worker = await createWorker({ connection, temporal: loaded.config.temporal, injectFailures: inject });
     return await worker.runUntil(following);
   } catch (err) {
     if (interrupt.interrupted) return 'interrupted';
