@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../src/activities/index.ts';
 import { classify, instrument } from '../../src/activities/instrument.ts';
 import { NON_RETRYABLE_TYPES } from '../../src/activities/types.ts';
 import { InfrastructureError, InputError, PreflightError } from '../../src/errors.ts';
@@ -32,6 +33,52 @@ describe('activity instrumentation', () => {
     }
     const own = ApplicationFailure.nonRetryable('already classified', 'Custom');
     assert.equal(classify(own, 1), own);
+  });
+
+  it('injected failures: attempts 1..N fail with a retryable EmulatedFault before the body runs; attempt N+1 runs it and returns its result', async () => {
+    let calls = 0;
+    const acts = instrument(
+      {
+        async migrateVmi(n: number) {
+          calls++;
+          return n + 1;
+        },
+        async preflight() {
+          return 'untouched';
+        },
+      },
+      { migrateVmi: 2 },
+    );
+    for (const attempt of [1, 2]) {
+      await assert.rejects(new MockActivityEnvironment({ attempt }).run(acts.migrateVmi, 1), (err: unknown) => {
+        assert.ok(err instanceof ApplicationFailure, String(err));
+        assert.equal(err.type, 'EmulatedFault');
+        assert.equal(err.nonRetryable, false, 'a retry fixes it');
+        assert.ok(!NON_RETRYABLE_TYPES.includes(err.type as never), 'and the workflows retry it');
+        assert.equal(err.message, `emulated fault: migrateVmi fails its first 2 attempt(s); this is attempt ${attempt}`);
+        assert.deepEqual(err.details, [{ attempt }]);
+        return true;
+      });
+    }
+    assert.equal(calls, 0, 'a failed attempt never reaches the body: no side effect to undo');
+    assert.deepEqual(await new MockActivityEnvironment({ attempt: 3 }).run(acts.migrateVmi, 1), { attempt: 3, value: 2 });
+    assert.deepEqual(await new MockActivityEnvironment({ attempt: 7 }).run(acts.migrateVmi, 1), { attempt: 7, value: 2 });
+    assert.equal(calls, 2);
+    assert.deepEqual(await new MockActivityEnvironment({ attempt: 1 }).run(acts.preflight), { attempt: 1, value: 'untouched' }, 'an activity not named is not failed');
+    const none = instrument({ async migrateVmi() { return 'ok'; } });
+    assert.deepEqual(await new MockActivityEnvironment({ attempt: 1 }).run(none.migrateVmi), { attempt: 1, value: 'ok' }, 'no injection by default');
+  });
+
+  it('injected failures naming no activity are an input error that names it, at registration', () => {
+    const impls = { async preflight() { return 1; }, async migrateVmi() { return 2; } };
+    assert.throws(
+      () => instrument(impls, { migrateVm: 1, preflight: 1 }),
+      (err: unknown) => err instanceof InputError && err.message === 'activityFailures names no activity: migrateVm (activities: preflight, migrateVmi)',
+    );
+    // The names faults files use (docs, the transient-faults test) are activities the worker registers.
+    const documented = ['preflight', 'ensureCluster', 'applyManifests', 'waitReady', 'discoverAddresses', 'runProbes', 'startTraffic', 'migrateVmi', 'collectTraffic', 'writeReport'];
+    const registered = Object.keys(instrument(createActivities(), Object.fromEntries(documented.map((n) => [n, 1]))));
+    assert.deepEqual(documented.filter((n) => !registered.includes(n)), []);
   });
 
   it('a failing body fails through the wrapper, classified, never returning a result', async () => {
