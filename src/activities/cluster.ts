@@ -5,7 +5,7 @@ import { withProgress } from './heartbeat.ts';
 import type { EnsureClusterRequest, PreflightReport, PreflightRequest } from './types.ts';
 import { PreflightError } from '../errors.ts';
 
-function providerOf(req: PreflightRequest | EnsureClusterRequest): ClusterProvider {
+export function providerOf(req: PreflightRequest | EnsureClusterRequest): ClusterProvider {
   const sandbox = 'sandbox' in req ? req.sandbox : undefined;
   return providerFor(req.provider, { ...(sandbox ? { sandbox } : {}), kind: req.kind ?? configSchema.parse({}).cluster.kind });
 }

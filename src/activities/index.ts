@@ -1,4 +1,5 @@
 import type { DemoActivities } from './types.ts';
+import { cleanupRun } from './cleanup.ts';
 import { ensureCluster, preflight } from './cluster.ts';
 import { applyManifests, discoverAddresses, migrateVmi, waitReady } from './kubernetes.ts';
 import { runProbes } from './probes.ts';
@@ -7,5 +8,5 @@ import { collectTraffic, startTraffic } from './traffic.ts';
 
 /** The activity bodies the worker registers. */
 export function createActivities(): DemoActivities {
-  return { preflight, ensureCluster, applyManifests, waitReady, discoverAddresses, runProbes, startTraffic, migrateVmi, collectTraffic, writeReport };
+  return { preflight, ensureCluster, applyManifests, waitReady, discoverAddresses, runProbes, startTraffic, migrateVmi, collectTraffic, writeReport, cleanupRun };
 }

@@ -1,7 +1,7 @@
 import type { GuestConfig, KindConfig, ProbeTiming, ScenarioConfig } from '../config/schema.ts';
 import type { ClusterRef, ProviderName } from '../model/cluster.ts';
 import type { Probe, ProbeObservation } from '../model/probe.ts';
-import type { DemoResult } from '../model/result.ts';
+import type { CleanupRecord, DemoResult } from '../model/result.ts';
 import type { EmulationOptions } from '../sandbox/index.ts';
 import type { Inventory, WorkloadRef } from '../model/workload.ts';
 
@@ -20,6 +20,7 @@ export interface DemoActivities {
   migrateVmi(req: MigrateRequest): Promise<MigrationRecord>;
   collectTraffic(req: CollectTrafficRequest): Promise<TrafficReport>;
   writeReport(req: WriteReportRequest): Promise<ReportFiles>;
+  cleanupRun(req: CleanupRequest): Promise<CleanupRecord>;
 }
 
 export interface PreflightRequest {
@@ -165,6 +166,14 @@ export interface WriteReportRequest {
 }
 export interface ReportFiles {
   files: string[];
+}
+
+/** What a cancelled run removes: the namespaces it applied to, and the cluster only when asked. */
+export interface CleanupRequest extends EnsureClusterRequest {
+  /** Absent when the run was cancelled before its cluster was ready. */
+  cluster?: ClusterRef;
+  namespaces: string[];
+  removeCluster: boolean;
 }
 
 /** An activity result with the attempt that produced it, so steps can report their retries. */

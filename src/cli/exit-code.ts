@@ -4,6 +4,8 @@ import type { DemoResult } from '../model/result.ts';
 /** DESIGN.md's contract: 0 all passed, 1 a check failed, 2 input error, 3 infrastructure. */
 export function exitCodeFor(result: DemoResult): ExitCode {
   if (result.status === 'passed') return ExitCode.passed;
+  // Cancelled: the run did not get to prove its claims, which no check refuted either.
+  if (result.status === 'cancelled') return ExitCode.infrastructure;
   const failure = result.failure;
   if (failure && failure.type !== 'NotImplemented') return failure.type === 'InvalidInput' ? ExitCode.usage : ExitCode.infrastructure;
   // A claim refuted by evidence says more than a step that has not landed yet.

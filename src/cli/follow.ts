@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DemoResult, StepState } from '../model/result.ts';
 import { closedResult, openProgress } from './outcome.ts';
-import { formatDuration, stepLine } from './render.ts';
+import { awaitingLines, formatDuration, stepLine } from './render.ts';
 
 export interface FollowOptions {
   print: (line: string) => void;
@@ -25,6 +25,7 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
   const done = closedResult(handle).finally(() => (settled = true));
   done.catch(() => undefined);
 
+  let asked = '';
   const show = (p: DemoResult) => {
     p.steps.forEach((step, i) => {
       if (states.get(step.id) === step.state || (step.state === 'pending' && !states.has(step.id))) return;
@@ -32,12 +33,15 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
       opts.print(stepLine(step, i, p.steps.length));
       lastStill = Date.now();
     });
+    const ask = p.awaiting ? `${p.awaiting.step}@${p.awaiting.since}` : '';
+    if (ask && ask !== asked) for (const line of awaitingLines(p)) opts.print(`  ${line}`);
+    asked = ask;
   };
 
   for (let tick = 0; !settled; tick++) {
     const progress = await openProgress(client, handle);
     if (progress) show(progress);
-    if (tick % 4 === 0) await showPending(handle, retriesSeen, opts.print);
+    await showPending(handle, retriesSeen, opts.print);
     const running = progress?.steps.find((s) => s.state === 'running');
     if (running?.startedAt && Date.now() - lastStill >= stillEvery) {
       opts.print(`  … ${running.id} still running after ${formatDuration(Date.now() - Date.parse(running.startedAt))}`);

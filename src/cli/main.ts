@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserFacingError, errorMessage, firstLine } from '../errors.ts';
 import { registerAnalyze } from './commands/analyze.ts';
+import { registerCancel } from './commands/cancel.ts';
+import { registerDecisions } from './commands/decide.ts';
 import { registerDevServer } from './commands/dev-server.ts';
 import { registerList } from './commands/list.ts';
 import { registerReport } from './commands/report.ts';
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerStatus(program);
   registerList(program);
+  registerDecisions(program);
+  registerCancel(program);
   registerReport(program);
   registerAnalyze(program);
   registerTeardown(program);

@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import type { DemoResult } from '../model/result.ts';
 import { progressQuery } from '../workflows/queries.ts';
@@ -14,6 +14,12 @@ export async function closedResult(handle: WorkflowHandle): Promise<DemoResult> 
   } catch (err) {
     if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'StepFailed') {
       return err.cause.details?.[0] as DemoResult;
+    }
+    // A cancelled run ends without a result; its final state is what the progress query replays.
+    if (err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) {
+      const progress = await handle.query(progressQuery).catch(() => undefined);
+      if (progress) return progress;
+      throw new InfrastructureError(`run ${handle.workflowId} was cancelled; reading its final state needs a worker (\`udn-demo worker\`), or see \`udn-demo list\``);
     }
     throw new InfrastructureError(`run ${handle.workflowId} ended without a result: ${errorMessage(err instanceof WorkflowFailedError && err.cause ? err.cause : err)}`);
   }

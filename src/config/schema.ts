@@ -114,6 +114,16 @@ const retry = z.strictObject({
   maximumAttempts: z.number().int().min(1).max(100).default(5),
 });
 
+/** What a run does when a step has failed for good (its retries are spent, or its error is not retryable). */
+const operator = z.strictObject({
+  /**
+   * How long the run waits for `udn-demo retry|skip|cancel` before it fails; 0 fails at once.
+   * Missing tools and invalid input never wait: no decision fixes them within the run.
+   */
+  decisionTimeoutSeconds: z.number().min(0).max(7 * 24 * 3600).default(3600),
+});
+export type OperatorConfig = z.infer<typeof operator>;
+
 /** The real cluster: ovn-kubernetes' contrib/kind.sh at a pinned commit (see README, "The real cluster"). */
 const kind = z.strictObject({
   ovnKubernetesRepo: z.string().min(1).default('https://github.com/ovn-kubernetes/ovn-kubernetes.git'),
@@ -150,6 +160,7 @@ export const configSchema = z.strictObject({
   /** Per-step overrides of STEP_CATALOGUE's timeouts, in seconds. */
   timeouts: z.partialRecord(z.enum(STEP_IDS), seconds(6 * 3600)).default({}),
   retry: retry.default(() => retry.parse({})),
+  operator: operator.default(() => operator.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

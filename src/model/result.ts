@@ -71,7 +71,34 @@ export interface MigrationSummary extends ConnectionFigures {
   captures: string[];
 }
 
-export type RunStatus = 'running' | 'passed' | 'failed' | 'cancelled';
+export type RunStatus = 'running' | 'waiting' | 'passed' | 'failed' | 'cancelled';
+
+/** What an operator may answer a failed step with; `deadline` is what the run records when nobody did. */
+export type DecisionAction = 'retry' | 'skip';
+
+/** A failed step waiting for `udn-demo retry|skip|cancel`. */
+export interface AwaitingDecision {
+  step: StepId;
+  /** The failure, as the step's activity reported it. */
+  reason: string;
+  since: string;
+  /** When the run stops waiting and fails. */
+  deadline: string;
+}
+
+export interface DecisionRecord {
+  step: StepId;
+  action: DecisionAction | 'deadline';
+  reason: string;
+  at: string;
+}
+
+/** What cancelling a run removed (in a scope the cancellation itself cannot interrupt). */
+export interface CleanupRecord {
+  removed: string[];
+  /** Set when cleaning up failed; what is left must then be removed by `udn-demo teardown`. */
+  error?: string;
+}
 
 /** The result contract: the CLI, reports and tests read exactly this. */
 export interface DemoResult {
@@ -83,4 +110,10 @@ export interface DemoResult {
   migration: MigrationSummary | null;
   /** Set when a step failed with an error rather than a check verdict. */
   failure?: { step: StepId; type: string; message: string };
+  /** Present while a failed step waits for an operator. */
+  awaiting?: AwaitingDecision;
+  /** Every operator decision (and expired deadline), in order; absent when there was none. */
+  decisions?: DecisionRecord[];
+  /** Present when the run was cancelled. */
+  cleanup?: CleanupRecord;
 }

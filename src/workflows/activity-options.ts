@@ -39,6 +39,12 @@ export function activityOptions(input: Pick<DemoInput, 'timeouts' | 'retry'>, id
   };
 }
 
+/** The cleanup of a cancelled run: not a step of the demo, so its own limit; it heartbeats while namespaces go. */
+export function cleanupActivities(input: Pick<DemoInput, 'retry'>): Instrumented<DemoActivities> {
+  const { retry } = activityOptions({ ...input, timeouts: {} }, 'report', '');
+  return proxyActivities<Instrumented<DemoActivities>>({ summary: 'cleanup of the cancelled run', startToCloseTimeout: '15m', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry });
+}
+
 /** Activities proxied with one step's options; the summary names the step in the Web UI. */
 export function activitiesFor(input: Pick<DemoInput, 'timeouts' | 'retry'>, id: StepId, summary: string): Instrumented<DemoActivities> {
   return proxyActivities<Instrumented<DemoActivities>>(activityOptions(input, id, summary));

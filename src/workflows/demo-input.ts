@@ -1,4 +1,4 @@
-import type { Config, KindConfig, RetryConfig, ScenarioConfig } from '../config/schema.ts';
+import type { Config, KindConfig, OperatorConfig, RetryConfig, ScenarioConfig } from '../config/schema.ts';
 import type { StepId } from '../config/steps.ts';
 import type { ProviderName } from '../model/cluster.ts';
 
@@ -9,19 +9,22 @@ export interface DemoInput {
   scenario: ScenarioConfig;
   timeouts: Partial<Record<StepId, number>>;
   retry: RetryConfig;
+  /** Absent in runs started before operator decisions existed. */
+  operator?: OperatorConfig;
   /** For the sandbox provider: its timings and faults. */
   sandbox?: Config['sandbox'];
   /** For the kind provider: the pinned ovn-kubernetes and KubeVirt. */
   kind?: KindConfig;
 }
 
-export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry' | 'sandbox'>): DemoInput {
+export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry' | 'operator' | 'sandbox'>): DemoInput {
   return {
     provider: config.cluster.provider,
     clusterName: config.cluster.name,
     scenario: config.scenario,
     timeouts: config.timeouts,
     retry: config.retry,
+    operator: config.operator,
     ...(config.cluster.provider === 'sandbox' ? { sandbox: config.sandbox } : { kind: config.cluster.kind }),
   };
 }

@@ -1,15 +1,16 @@
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, executeChild, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { checkFromObservations } from '../analysis/checks.ts';
 import type { ManifestBundle } from '../activities/types.ts';
 import { STEP_IDS, type StepId } from '../config/steps.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import type { Probe } from '../model/probe.ts';
-import type { CheckId, DemoResult } from '../model/result.ts';
+import type { CheckId, CleanupRecord, DemoResult } from '../model/result.ts';
 import { workloadKey, type Inventory, type WorkloadRef } from '../model/workload.ts';
-import { activitiesFor, stepTimeoutSeconds } from './activity-options.ts';
+import { activitiesFor, cleanupActivities, stepTimeoutSeconds } from './activity-options.ts';
 import type { DemoInput } from './demo-input.ts';
 import { BLUE_UDN, GREEN_UDN, demoWorkloads, httpProbe, pingProbe, readinessOf, type DemoWorkloads } from './demo-workloads.ts';
 import { LiveMigrationWorkflow } from './live-migration-workflow.ts';
+import { cleanupScopeSignal } from './operator-messages.ts';
 import { StepTracker, type Act } from './step-tracker.ts';
 
 /** The seed's order: the one a presenter follows. */
@@ -20,6 +21,8 @@ class DemoRun {
   private clusterRef: ClusterRef | undefined;
   readonly inventory: Inventory = [];
   readonly w: DemoWorkloads;
+  /** Namespaces the run has applied to: what cancelling it removes. */
+  private readonly namespaces = new Set<string>();
 
   constructor(
     readonly input: DemoInput,
@@ -56,6 +59,8 @@ class DemoRun {
   }
 
   async apply(id: StepId, act: Act, bundle: ManifestBundle): Promise<string> {
+    const { green, blue } = this.input.scenario;
+    this.namespaces.add(bundle === 'blue' ? blue.namespace : green.namespace);
     const out = await act(this.acts(id, `apply ${bundle}`).applyManifests({ cluster: this.cluster, bundle, scenario: this.input.scenario }));
     const counts = new Map<string, number>();
     for (const o of out.objects) counts.set(o.action, (counts.get(o.action) ?? 0) + 1);
@@ -92,6 +97,25 @@ class DemoRun {
       verdicts.push(`${c.id} ${result.passed ? 'passed' : 'FAILED'}: ${result.observed}`);
     }
     return verdicts.join('; ');
+  }
+
+  /** Removes what the run created; a failing cleanup is recorded, not thrown, so the run still ends cancelled. */
+  async cleanup(removeCluster: boolean): Promise<CleanupRecord> {
+    const { provider, clusterName, sandbox, kind } = this.input;
+    try {
+      const { value } = await cleanupActivities(this.input).cleanupRun({
+        provider,
+        clusterName,
+        ...(sandbox ? { sandbox } : {}),
+        ...(kind ? { kind } : {}),
+        ...(this.clusterRef ? { cluster: this.clusterRef } : {}),
+        namespaces: [...this.namespaces],
+        removeCluster,
+      });
+      return value;
+    } catch (err) {
+      return { removed: [], error: `${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}; remove what is left with \`udn-demo teardown\`` };
+    }
   }
 }
 
@@ -213,14 +237,32 @@ const STEPS: Record<StepId, StepBody> = {
   },
 };
 
-/** Runs the demo's steps in `order`; every side effect happens in an activity. */
-export async function runDemo(input: DemoInput, order: readonly StepId[] = NARRATIVE_ORDER): Promise<DemoResult> {
+/**
+ * Runs the demo's steps in `order`; every side effect happens in an activity. With `operated`, a
+ * step that fails for good waits for an operator, and a cancellation removes what the run
+ * created before the run ends.
+ */
+export async function runDemo(input: DemoInput, order: readonly StepId[] = NARRATIVE_ORDER, opts: { operated?: boolean } = {}): Promise<DemoResult> {
   const tracker = new StepTracker();
   const run = new DemoRun(input, tracker);
-  for (const id of order) await tracker.run(id, (act) => STEPS[id](run, act), { skippable: SKIPPABLE.has(id) });
-  return tracker.finish();
+  const steps = async () => {
+    for (const id of order) await tracker.run(id, (act) => STEPS[id](run, act), { skippable: SKIPPABLE.has(id) });
+    return tracker.finish();
+  };
+  if (!opts.operated) return steps();
+  tracker.useDesk(input.operator?.decisionTimeoutSeconds ?? 0);
+  let removeCluster = false;
+  setHandler(cleanupScopeSignal, (scope) => void (removeCluster = scope.removeCluster));
+  try {
+    return await steps();
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    tracker.cancelled(await CancellationScope.nonCancellable(() => run.cleanup(removeCluster)));
+    throw err;
+  }
 }
 
 export async function DemoWorkflow(input: DemoInput): Promise<DemoResult> {
-  return runDemo(input);
+  // Runs recorded before operator decisions existed replay on the path they took.
+  return runDemo(input, NARRATIVE_ORDER, { operated: patched('operator-decisions') });
 }

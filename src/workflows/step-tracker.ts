@@ -1,7 +1,8 @@
-import { ActivityFailure, ApplicationFailure, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Attempted } from '../activities/types.ts';
 import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
-import type { CheckResult, DemoResult, StepRecord } from '../model/result.ts';
+import type { CheckResult, CleanupRecord, DemoResult, StepRecord } from '../model/result.ts';
+import { OperatorDesk } from './operator-desk.ts';
 import { progressQuery } from './queries.ts';
 
 /** Unwraps an instrumented activity call and remembers the attempt that succeeded. */
@@ -13,6 +14,8 @@ export type Act = <T>(call: Promise<Attempted<T>>) => Promise<T>;
  */
 export class StepTracker {
   readonly result: DemoResult;
+
+  private desk: OperatorDesk | undefined;
 
   constructor() {
     const { workflowId, runId } = workflowInfo();
@@ -29,41 +32,59 @@ export class StepTracker {
   }
 
   /**
-   * Runs one step; `body` returns the one-line outcome. A failure ends the run with the result
-   * attached. A check whose activity has not landed yet (`NotImplemented`) is recorded as
-   * skipped and the run goes on, so the steps that do work are exercised; the run can then not
-   * pass. Prerequisites (cluster, rollout, waits) are never skipped: later steps need them.
+   * Runs one step; `body` returns the one-line outcome. A check whose activity has not landed yet
+   * (`NotImplemented`) is recorded as skipped and the run goes on, so the steps that do work are
+   * exercised; the run can then not pass. Any other failure goes to the operator desk (when the
+   * run has one): retry runs the body again, skip records the step as skipped and goes on;
+   * otherwise the run ends with the result attached.
    */
   async run(id: StepId, body: (act: Act) => Promise<string>, opts: { skippable?: boolean } = {}): Promise<void> {
     const step = this.step(id);
-    step.state = 'running';
-    step.startedAt = now();
-    this.publish();
     const act: Act = async (call) => {
       const { attempt, value } = await call;
       step.attempts = Math.max(step.attempts, attempt);
       return value;
     };
-    try {
-      step.outcome = await body(act);
-      step.state = 'succeeded';
-      step.attempts = Math.max(step.attempts, 1);
-    } catch (err) {
-      const failure = rootFailure(err);
-      step.attempts = Math.max(step.attempts, failure.attempt ?? 1);
-      step.outcome = failure.message;
-      this.result.failure ??= { step: id, type: failure.type, message: failure.message };
-      if (opts.skippable && failure.type === 'NotImplemented') {
-        step.state = 'skipped';
-        return;
-      }
-      step.state = 'failed';
-      this.result.failure = { step: id, type: failure.type, message: failure.message };
-      this.result.status = 'failed';
-      throw ApplicationFailure.create({ type: 'StepFailed', message: `step ${id} failed: ${failure.message}`, nonRetryable: true, details: [this.result] });
-    } finally {
-      step.endedAt = now();
+    for (;;) {
+      step.state = 'running';
+      step.startedAt ??= now();
       this.publish();
+      try {
+        step.outcome = await body(act);
+        step.state = 'succeeded';
+        step.attempts = Math.max(step.attempts, 1);
+        return;
+      } catch (err) {
+        if (isCancellation(err)) {
+          step.state = 'failed';
+          step.outcome = 'cancelled';
+          throw err;
+        }
+        const failure = rootFailure(err);
+        step.attempts = Math.max(step.attempts, failure.attempt ?? 1);
+        step.outcome = failure.message;
+        step.state = 'failed';
+        if (opts.skippable && failure.type === 'NotImplemented') {
+          this.result.failure ??= { step: id, type: failure.type, message: failure.message };
+          step.state = 'skipped';
+          return;
+        }
+        const decision = this.desk ? await this.desk.decide(id, failure) : 'fail';
+        if (decision === 'retry') continue;
+        this.result.failure ??= { step: id, type: failure.type, message: failure.message };
+        if (decision === 'skip') {
+          step.state = 'skipped';
+          step.outcome = `skipped by the operator after: ${failure.message}`;
+          return;
+        }
+        this.result.failure = { step: id, type: failure.type, message: failure.message };
+        this.result.status = 'failed';
+        this.desk?.memo();
+        throw ApplicationFailure.create({ type: 'StepFailed', message: `step ${id} failed: ${failure.message}`, nonRetryable: true, details: [this.result] });
+      } finally {
+        step.endedAt = now();
+        this.publish();
+      }
     }
   }
 
@@ -78,8 +99,26 @@ export class StepTracker {
     return !skipped && this.result.checks.every((c) => c.passed) ? 'passed' : 'failed';
   }
 
+  /** From now on, steps that fail for good wait for an operator's decision there. */
+  useDesk(timeoutSeconds: number): OperatorDesk {
+    this.desk = new OperatorDesk(this.result, timeoutSeconds, () => this.publish());
+    return this.desk;
+  }
+
+  /** Ends a cancelled run: what the cleanup removed goes into the result, the memo and the Web UI. */
+  cancelled(cleanup: CleanupRecord): void {
+    const at = this.result.awaiting?.step ?? this.result.steps.find((s) => s.outcome === 'cancelled')?.id;
+    delete this.result.awaiting;
+    this.result.status = 'cancelled';
+    this.result.cleanup = cleanup;
+    this.desk?.memo({ ...(at ? { step: at } : {}), removed: cleanup.removed, ...(cleanup.error ? { cleanupError: cleanup.error } : {}) });
+    this.publish();
+  }
+
   finish(): DemoResult {
     this.result.status = this.verdict();
+    const passed = this.result.checks.filter((c) => c.passed).length;
+    this.desk?.memo({ checks: `${passed}/${this.result.checks.length}` });
     this.publish();
     return this.result;
   }
@@ -94,7 +133,11 @@ export class StepTracker {
     const total = this.result.steps.length;
     const lines = this.result.steps.map((s, i) => `${i + 1}/${total} ${SYMBOL[s.state]} **${s.id}**${s.outcome ? ` — ${s.outcome}` : ''}`);
     const passed = this.result.checks.filter((c) => c.passed).length;
-    setCurrentDetails([`Run ${this.result.status}; checks ${passed}/${this.result.checks.length} passed`, '', ...lines].join('\n'));
+    const waiting = this.result.awaiting;
+    const ask = waiting
+      ? ['', `**Waiting for an operator** until ${waiting.deadline}: step ${waiting.step} failed: ${waiting.reason}`, `Answer with \`udn-demo retry ${this.result.workflowId}\`, \`udn-demo skip ${this.result.workflowId}\` or \`udn-demo cancel ${this.result.workflowId}\`.`]
+      : [];
+    setCurrentDetails([`Run ${this.result.status}; checks ${passed}/${this.result.checks.length} passed`, ...ask, '', ...lines].join('\n'));
   }
 }
 

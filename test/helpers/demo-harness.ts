@@ -20,7 +20,10 @@ export function demoBundle(): Promise<WorkflowBundle> {
 
 /** Fast retries so a test that retries twice takes a fraction of a second. */
 export function testInput(overrides: Partial<DemoInput> = {}): DemoInput {
-  const input = demoInputFromConfig(configSchema.parse({ cluster: { provider: 'sandbox' }, retry: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.2, maximumAttempts: 4 } }));
+  // A step that fails for good fails the run at once, unless a test asks for an operator's decision.
+  const input = demoInputFromConfig(
+    configSchema.parse({ cluster: { provider: 'sandbox' }, retry: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.2, maximumAttempts: 4 }, operator: { decisionTimeoutSeconds: 0 } }),
+  );
   return { ...input, ...overrides };
 }
 

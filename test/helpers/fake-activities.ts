@@ -12,6 +12,8 @@ export interface FakeBehaviour {
   failFirst?: Partial<Record<keyof DemoActivities, number>>;
   /** Activity name → fails at once with a non-retryable error. */
   failHard?: keyof DemoActivities;
+  /** Activity name → how many calls fail non-retryably (type NotReady) before one succeeds. */
+  stuck?: Partial<Record<keyof DemoActivities, number>>;
   /** Activities whose bodies have "not landed yet". */
   notImplemented?: (keyof DemoActivities)[];
   /** Probes whose verdict comes back as a failure (by `from→to` key). */
@@ -30,8 +32,14 @@ const ADDRESSES: Record<string, { ip: string; node: string }> = {
 };
 
 export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
+  const stuckLeft = new Map(Object.entries(b.stuck ?? {}));
   const enter = async (name: keyof DemoActivities) => {
     b.calls?.push(name);
+    const left = stuckLeft.get(name) ?? 0;
+    if (left > 0) {
+      stuckLeft.set(name, left - 1);
+      throw ApplicationFailure.nonRetryable(`${name}: green/vm-b not Ready (GuestNotRunning)`, 'NotReady');
+    }
     await b.onCall?.(name);
     const { attempt } = Context.current().info;
     if (b.notImplemented?.includes(name)) throw ApplicationFailure.nonRetryable(`${name} is not implemented yet (arrives with issue [N/8])`, 'NotImplemented');
@@ -110,6 +118,10 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
     async writeReport() {
       await enter('writeReport');
       return { files: ['/tmp/fake/report.md'] };
+    },
+    async cleanupRun(req) {
+      await enter('cleanupRun');
+      return { removed: [...(req.cluster && !req.removeCluster ? req.namespaces.map((ns) => `namespace ${ns}`) : []), ...(req.removeCluster ? [`sandbox cluster ${req.clusterName}`] : [])] };
     },
   };
 }

@@ -118,6 +118,8 @@ describe('transient faults at every step: a sandbox run through the real CLI', {
         // Relative to the config file: the worker finds it wherever the CLI runs.
         'sandbox: { profile: instant, faultsFile: faults.yaml }',
         'retry: { initialIntervalSeconds: 0.25, maximumIntervalSeconds: 4, maximumAttempts: 10 }',
+        // A regression fails the run at once rather than waiting for an operator.
+        'operator: { decisionTimeoutSeconds: 0 }',
         // Shorter holds for the deny checks and the migration's tail: the run is about retries.
         'scenario: { probes: { consistentlySeconds: 1 }, migration: { tailSeconds: 3 } }',
         '',

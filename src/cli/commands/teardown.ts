@@ -1,10 +1,8 @@
-import { CoreV1Api } from '@kubernetes/client-node';
 import type { Command } from 'commander';
-import { apiStatusCode, describeApiError } from '../../cluster/api-errors.ts';
 import { kubeConfigFor } from '../../cluster/kube.ts';
+import { deleteNamespaces } from '../../cluster/namespaces.ts';
 import { providerFor } from '../../cluster/providers/index.ts';
 import { loadConfig } from '../../config/load.ts';
-import { InfrastructureError } from '../../errors.ts';
 import { info, printJson } from '../io.ts';
 
 export function registerTeardown(program: Command): void {
@@ -25,15 +23,8 @@ export function registerTeardown(program: Command): void {
       const ref = await provider.existing(name);
       if (!ref) info(`teardown: no ${providerName} cluster "${name}" is running; no namespaces to delete`);
       else {
-        const core = kubeConfigFor(ref).makeApiClient(CoreV1Api);
-        for (const ns of [config.scenario.green.namespace, config.scenario.blue.namespace]) {
-          try {
-            await core.deleteNamespace({ name: ns });
-            removed.push(`namespace ${ns}`);
-          } catch (err) {
-            if (apiStatusCode(err) !== 404) throw new InfrastructureError(`deleting namespace ${ns}: ${describeApiError(err)}`);
-          }
-        }
+        const gone = await deleteNamespaces(kubeConfigFor(ref), [config.scenario.green.namespace, config.scenario.blue.namespace]);
+        removed.push(...gone.map((ns) => `namespace ${ns}`));
       }
       if (opts.cluster) removed.push(...(await provider.remove(name)));
       if (opts.json) printJson({ provider: providerName, cluster: name, removed });
