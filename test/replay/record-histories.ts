@@ -1,23 +1,58 @@
 /**
- * Regenerates test/replay/histories/ from real runs of the current workflow code on a real dev
- * server (with fake activities). Run it when a workflow change is meant to break old histories
- * (and guard the change with patched() or a new workflow type if real runs may be in flight).
- *   npm run record-histories
+ * Records test/replay/histories/ from real runs of the workflow code on a real dev server (with
+ * fake activities). Histories already there are kept: they are runs of older code that the
+ * current code must still replay. Only missing scenarios are recorded; `--all` re-records every
+ * one (only when a change is meant to break old histories, and real runs cannot be in flight).
+ *   npm run record-histories [-- --all]
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { runDemoWithFakes, type DemoRunOptions } from '../helpers/demo-harness.ts';
+import { decideUpdate } from '../../src/workflows/operator-messages.ts';
+import { progressQuery } from '../../src/workflows/queries.ts';
+import { runDemoWithFakes, testInput, type DemoRunOptions } from '../helpers/demo-harness.ts';
 import { startTestServer } from '../helpers/temporal-env.ts';
 
 export const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));
 
+const operated = testInput({ operator: { decisionTimeoutSeconds: 600 } });
+
+async function untilWaiting(handle: WorkflowHandle, decisions: number): Promise<void> {
+  for (;;) {
+    const p = await handle.query(progressQuery).catch(() => undefined);
+    if (p?.awaiting && (p.decisions?.length ?? 0) === decisions) return;
+    await sleep(50);
+  }
+}
+
+/** The first four were recorded before operator decisions (patch `operator-decisions`) existed. */
 const SCENARIOS: Record<string, DemoRunOptions> = {
   passing: {},
   retries: { behaviour: { failFirst: { ensureCluster: 2, runProbes: 1 } } },
   failed: { behaviour: { failHard: 'waitReady' } },
   skipped: { behaviour: { notImplemented: ['runProbes', 'startTraffic'] } },
+  'operated-passing': { input: operated },
+  'operated-decisions': {
+    input: operated,
+    behaviour: { stuck: { waitReady: 1, runProbes: 1 } },
+    during: async (handle) => {
+      await untilWaiting(handle, 0);
+      await handle.executeUpdate(decideUpdate, { args: [{ action: 'retry' }] });
+      await untilWaiting(handle, 1);
+      await handle.executeUpdate(decideUpdate, { args: [{ action: 'skip' }] });
+    },
+  },
+  'operated-cancelled': {
+    input: operated,
+    behaviour: { stuck: { waitReady: 99 } },
+    during: async (handle) => {
+      await untilWaiting(handle, 0);
+      await handle.cancel();
+    },
+  },
 };
 
 /** Replay needs each history's own workflow id; the file name carries it ('/' written as '~'). */
@@ -30,12 +65,15 @@ async function save(env: TestWorkflowEnvironment, workflowId: string): Promise<v
   process.stderr.write(`recorded ${workflowId} (${history.events?.length ?? 0} events)\n`);
 }
 
+const exists = (path: string) => access(path).then(() => true, () => false);
+
 async function main(): Promise<void> {
-  await rm(historiesDir, { recursive: true, force: true });
+  if (process.argv.includes('--all')) await rm(historiesDir, { recursive: true, force: true });
   await mkdir(historiesDir, { recursive: true });
   const env = await startTestServer();
   try {
     for (const [name, options] of Object.entries(SCENARIOS)) {
+      if (await exists(`${historiesDir}${fileForWorkflowId(`demo-${name}`)}`)) continue;
       const { workflowId } = await runDemoWithFakes(env, { ...options, workflowId: `demo-${name}` });
       await save(env, workflowId);
       if (name === 'passing') await save(env, `${workflowId}/live-migration`);
