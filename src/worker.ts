@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
-import { instrument, type InjectedFailures } from './activities/instrument.ts';
+import { checkInjectedFailures, instrument, type InjectedFailures } from './activities/instrument.ts';
 import type { DemoActivities } from './activities/types.ts';
 import type { Config, TemporalConfig } from './config/schema.ts';
 import { InputError } from './errors.ts';
@@ -73,5 +73,5 @@ export async function injectedFailuresFor(config: Pick<Config, 'cluster' | 'sand
   const faults = await loadFaults(config.sandbox.faultsFile).catch((err: unknown) => {
     throw new InputError((err as Error).message);
   });
-  return faults.activityFailures;
+  return checkInjectedFailures(faults.activityFailures, Object.keys(createActivities()));
 }

@@ -12,8 +12,7 @@ export type InjectedFailures = Readonly<Record<string, number>>;
  * errors are classified in one place (what a retry can fix, and what it cannot).
  */
 export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A, inject: InjectedFailures = {}): Instrumented<A> {
-  const unknown = Object.keys(inject).filter((name) => !(name in impls));
-  if (unknown.length > 0) throw new InputError(`activityFailures names no activity: ${unknown.join(', ')} (activities: ${Object.keys(impls).join(', ')})`);
+  checkInjectedFailures(inject, Object.keys(impls));
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(impls) as [string, AnyActivity][]) {
     // Temporal registers activities under the function's name; keep it.
@@ -35,6 +34,13 @@ export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A, 
     out[name] = wrapped;
   }
   return out as Instrumented<A>;
+}
+
+/** Refuses injected failures for activities that do not exist: a typo would silently inject nothing. */
+export function checkInjectedFailures(inject: InjectedFailures, activityNames: readonly string[]): InjectedFailures {
+  const unknown = Object.keys(inject).filter((name) => !activityNames.includes(name));
+  if (unknown.length > 0) throw new InputError(`activityFailures names no activity: ${unknown.join(', ')} (activities: ${activityNames.join(', ')})`);
+  return inject;
 }
 
 export function classify(err: unknown, attempt: number): Error {

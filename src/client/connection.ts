@@ -10,8 +10,11 @@ interface ResolvedOptions {
   apiKey?: string;
 }
 
-/** TLS material and the API key are read here, at the edge, and never travel further. */
-async function resolve(config: TemporalConfig, env: NodeJS.ProcessEnv): Promise<ResolvedOptions> {
+/**
+ * TLS material and the API key are read here, at the edge, and never travel further. Commands
+ * call it first, so an unreadable key is an input error before anything starts.
+ */
+export async function resolveConnectionOptions(config: TemporalConfig, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedOptions> {
   const out: ResolvedOptions = { address: config.address };
   if (config.tls) {
     const read = async (label: string, path: string) => {
@@ -38,7 +41,7 @@ async function resolve(config: TemporalConfig, env: NodeJS.ProcessEnv): Promise<
 }
 
 export async function connectClient(config: TemporalConfig, env: NodeJS.ProcessEnv = process.env): Promise<Client> {
-  const options = await resolve(config, env);
+  const options = await resolveConnectionOptions(config, env);
   try {
     const connection = await Connection.connect({ ...options, connectTimeout: '5s' });
     return new Client({ connection, namespace: config.namespace });
@@ -48,7 +51,7 @@ export async function connectClient(config: TemporalConfig, env: NodeJS.ProcessE
 }
 
 export async function connectWorker(config: TemporalConfig, env: NodeJS.ProcessEnv = process.env): Promise<NativeConnection> {
-  const options: NativeConnectionOptions = await resolve(config, env);
+  const options: NativeConnectionOptions = await resolveConnectionOptions(config, env);
   try {
     return await NativeConnection.connect(options);
   } catch (err) {

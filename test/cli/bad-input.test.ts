@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { assertOneLineError, cli } from '../helpers/cli.ts';
+import { startTestServer } from '../helpers/temporal-env.ts';
 
 /**
  * Bad input, end to end through the real CLI: each gives one readable line naming the problem,
@@ -44,6 +46,9 @@ describe('bad input: one line, exit 2, nothing created', { timeout: 300_000 }, (
     ['a YAML list instead of a mapping', '- scenario\n- green\n', /expected a mapping of settings, got a list/],
     ['broken YAML', 'scenario: [green\n', /not valid YAML|YAML/],
     ['random bytes', randomBytes(512), /binary data, expected YAML/],
+    ['a negative decision deadline', 'operator: { decisionTimeoutSeconds: -1 }\n', /operator\.decisionTimeoutSeconds/],
+    ['a faults file that does not exist', 'sandbox: { faultsFile: no-such-faults.yaml }\n', /faults .*no-such-faults\.yaml: no such file/],
+    ['an unreadable Temporal client key', 'temporal: { tls: { clientCertPath: /nonexistent/client.pem, clientKeyPath: /nonexistent/client.key } }\n', /temporal\.tls\.clientCertPath: cannot read \/nonexistent\/client\.pem: ENOENT/],
   ];
   for (const [what, content, expected] of configs) {
     it(`config: ${what}`, async () => {
@@ -63,6 +68,8 @@ describe('bad input: one line, exit 2, nothing created', { timeout: 300_000 }, (
     ['a report format that does not exist', ['report', 'some-run', '--format', 'pdf'], /--format must list md, html, json, junit; got "pdf"/],
     ['a workflow id with a path in it', ['report', '../../etc/passwd'], /workflow id "\.\.\/\.\.\/etc\/passwd" must be/],
     ['a list limit of zero', ['list', '--limit', '0'], /--limit must be a whole number from 1 to 1000/],
+    ['a retry for a step that does not exist', ['retry', 'some-run', '--step', 'wait-purple-ready'], /--step "wait-purple-ready" is not a step; steps: preflight, /],
+    ['a workflow id with spaces to skip', ['skip', 'my run'], /workflow id "my run" must be/],
   ];
   for (const [what, args, expected] of flags) {
     it(`flags: ${what}`, async () => {
@@ -72,6 +79,15 @@ describe('bad input: one line, exit 2, nothing created', { timeout: 300_000 }, (
       assert.deepEqual(await readdir(dataDir), [], 'nothing created');
     });
   }
+
+  it('faults: an activityFailures entry naming no activity is refused before anything starts', async () => {
+    await writeFile(join(dir, 'bad-faults.yaml'), 'activityFailures: { migrateVm: 2 }\n');
+    await writeFile(join(dir, 'with-bad-faults.yaml'), 'sandbox: { faultsFile: bad-faults.yaml }\n');
+    const r = await cli(['run', '--sandbox', '--config', join(dir, 'with-bad-faults.yaml')], { UDN_DEMO_DATA_DIR: dataDir });
+    assert.equal(r.exitCode, 2, r.stderr);
+    assert.match(assertOneLineError(r), /activityFailures names no activity: migrateVm \(activities: preflight, /);
+    assert.deepEqual(await readdir(dataDir), [], 'nothing created');
+  });
 
   it('analyze: empty, truncated, binary, prose and huge inputs each get one line naming the problem, exit 2', async () => {
     const files: [string, string | Buffer, RegExp][] = [

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { connectClient, connectWorker } from '../../client/connection.ts';
+import { connectClient, connectWorker, resolveConnectionOptions } from '../../client/connection.ts';
 import { ensureTemporalServer } from '../../client/ensure-server.ts';
 import { workflowUrl } from '../../client/web-ui.ts';
 import { loadConfig, type LoadedConfig } from '../../config/load.ts';
@@ -49,6 +49,7 @@ async function run(opts: RunOptions): Promise<number> {
   if (opts.sandbox) loaded.config.cluster.provider = 'sandbox';
   // Read before anything starts: a bad faults file must not leave a started run behind.
   const injectFailures = await injectedFailuresFor(loaded.config);
+  await resolveConnectionOptions(loaded.config.temporal);
   await ensureTemporalServer(loaded, info);
   const client = await connectClient(loaded.config.temporal);
   try {
