@@ -41,12 +41,15 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
     const calls: (keyof DemoActivities)[] = [];
     let seen: DemoResult | undefined;
     let memo: RunMemo | undefined;
+    let details: string | undefined;
     const { outcome } = await runDemoWithFakes(env, {
       input: operated(),
       behaviour: { calls, stuck: { waitReady: 2 } },
       during: async (handle) => {
         seen = await waitingAt(handle, 'wait-green-ready');
         memo = await memoOf(handle);
+        // What the Web UI shows as the workflow's current details.
+        details = (await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails;
         await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ action: 'retry', step: 'live-migration' }] }), (err: unknown) => err instanceof WorkflowUpdateFailedError && /waits on step wait-green-ready, not live-migration/.test(String((err.cause as Error)?.message)));
         assert.deepEqual(await handle.executeUpdate(decideUpdate, { args: [{ action: 'retry' }] }), { step: 'wait-green-ready', action: 'retry' });
         await waitingAt(handle, 'wait-green-ready', 1);
@@ -59,6 +62,8 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
     assert.ok(Date.parse(seen.awaiting!.deadline) - Date.parse(seen.awaiting!.since) === 120_000);
     assert.equal(seen.steps.find((s) => s.id === 'wait-green-ready')?.state, 'failed', 'the failed step keeps its state while it waits');
     assert.deepEqual(memo, { status: 'waiting', step: 'wait-green-ready' });
+    assert.match(details ?? '', /\*\*Waiting for an operator\*\* until .*: step wait-green-ready failed: .*not Ready/);
+    assert.match(details ?? '', /udn-demo retry test-demo-.*udn-demo skip .*udn-demo cancel /);
     assert.ok(!(outcome instanceof Error), String(outcome));
     assert.equal(outcome.status, 'passed');
     assert.equal(outcome.awaiting, undefined);
