@@ -161,7 +161,13 @@ export const configSchema = z.strictObject({
   timeouts: z.partialRecord(z.enum(STEP_IDS), seconds(6 * 3600)).default({}),
   retry: retry.default(() => retry.parse({})),
   operator: operator.default(() => operator.parse({})),
+  /**
+   * `narrative`: the seed's order, one step at a time, for presenting. `fast`: every step starts
+   * once the steps it needs are done (blue's rollout during green's migration, …).
+   */
+  ordering: z.enum(['narrative', 'fast']).default('narrative'),
 });
+export type Ordering = Config['ordering'];
 
 export type Config = z.infer<typeof configSchema>;
 export type ScenarioConfig = Config['scenario'];

@@ -1,4 +1,4 @@
-import type { Config, KindConfig, OperatorConfig, RetryConfig, ScenarioConfig } from '../config/schema.ts';
+import type { Config, KindConfig, OperatorConfig, Ordering, RetryConfig, ScenarioConfig } from '../config/schema.ts';
 import type { StepId } from '../config/steps.ts';
 import type { ProviderName } from '../model/cluster.ts';
 
@@ -9,6 +9,8 @@ export interface DemoInput {
   scenario: ScenarioConfig;
   timeouts: Partial<Record<StepId, number>>;
   retry: RetryConfig;
+  /** `fast` runs every step as soon as what it needs is done; absent (older runs) is `narrative`. */
+  ordering?: Ordering;
   /** Absent in runs started before operator decisions existed. */
   operator?: OperatorConfig;
   /** For the sandbox provider: its timings and faults. */
@@ -17,7 +19,7 @@ export interface DemoInput {
   kind?: KindConfig;
 }
 
-export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry' | 'operator' | 'sandbox'>): DemoInput {
+export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry' | 'operator' | 'ordering' | 'sandbox'>): DemoInput {
   return {
     provider: config.cluster.provider,
     clusterName: config.cluster.name,
@@ -25,6 +27,7 @@ export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' 
     timeouts: config.timeouts,
     retry: config.retry,
     operator: config.operator,
+    ordering: config.ordering,
     ...(config.cluster.provider === 'sandbox' ? { sandbox: config.sandbox } : { kind: config.cluster.kind }),
   };
 }

@@ -11,6 +11,7 @@ import type { DemoInput } from './demo-input.ts';
 import { BLUE_UDN, GREEN_UDN, demoWorkloads, httpProbe, pingProbe, readinessOf, type DemoWorkloads } from './demo-workloads.ts';
 import { LiveMigrationWorkflow } from './live-migration-workflow.ts';
 import { cleanupScopeSignal } from './operator-messages.ts';
+import { runAsGraph } from './step-graph.ts';
 import { StepTracker, type Act } from './step-tracker.ts';
 
 /** The seed's order: the one a presenter follows. */
@@ -245,8 +246,10 @@ const STEPS: Record<StepId, StepBody> = {
 export async function runDemo(input: DemoInput, order: readonly StepId[] = NARRATIVE_ORDER, opts: { operated?: boolean } = {}): Promise<DemoResult> {
   const tracker = new StepTracker();
   const run = new DemoRun(input, tracker);
+  const step = (id: StepId) => tracker.run(id, (act) => STEPS[id](run, act), { skippable: SKIPPABLE.has(id) });
   const steps = async () => {
-    for (const id of order) await tracker.run(id, (act) => STEPS[id](run, act), { skippable: SKIPPABLE.has(id) });
+    if (input.ordering === 'fast') await runAsGraph(step);
+    else for (const id of order) await step(id);
     return tracker.finish();
   };
   if (!opts.operated) return steps();

@@ -25,6 +25,8 @@ export class OperatorDesk {
   /** Resolves with what to do about the failed step: retry, skip, or fail (nobody answered). */
   async decide(step: StepId, failure: { type: string; message: string }): Promise<DecisionAction | 'fail'> {
     if (this.timeoutSeconds === 0 || FINAL_TYPES.has(failure.type)) return 'fail';
+    // Steps running side by side (`ordering: fast`) may fail together: one question at a time.
+    while (this.result.awaiting) await condition(() => this.result.awaiting === undefined);
     const since = new Date();
     this.result.awaiting = { step, reason: failure.message, since: since.toISOString(), deadline: new Date(since.getTime() + this.timeoutSeconds * 1000).toISOString() };
     this.result.status = 'waiting';

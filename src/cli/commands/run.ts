@@ -5,7 +5,7 @@ import { connectClient, connectWorker, resolveConnectionOptions } from '../../cl
 import { ensureTemporalServer } from '../../client/ensure-server.ts';
 import { workflowUrl } from '../../client/web-ui.ts';
 import { loadConfig, type LoadedConfig } from '../../config/load.ts';
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, InputError } from '../../errors.ts';
 import type { DemoResult } from '../../model/result.ts';
 import { paths } from '../../config/paths.ts';
 import type { InjectedFailures } from '../../activities/instrument.ts';
@@ -25,6 +25,7 @@ interface RunOptions {
   detach?: boolean;
   worker: boolean;
   workflowId?: string;
+  ordering?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -37,6 +38,7 @@ export function registerRun(program: Command): void {
     .option('--detach', 'start the run and return at once; a worker elsewhere executes it')
     .option('--no-worker', 'do not run a worker in this process (one runs elsewhere: `udn-demo worker`)')
     .option('--workflow-id <id>', 'workflow id; if that run is still open, attach to it instead of starting another')
+    .option('--ordering <mode>', "narrative: the seed's order, one step at a time (default); fast: every step as soon as what it needs is done")
     .addHelpText('after', '\nExit codes: 0 all checks passed, 1 a check failed, 2 usage/config/input error, 3 infrastructure error.')
     .action(async (opts: RunOptions) => {
       process.exitCode = await run(opts);
@@ -47,6 +49,10 @@ async function run(opts: RunOptions): Promise<number> {
   const workflowId = opts.workflowId === undefined ? undefined : validateWorkflowId(opts.workflowId);
   const loaded = await loadConfig(opts.config);
   if (opts.sandbox) loaded.config.cluster.provider = 'sandbox';
+  if (opts.ordering !== undefined) {
+    if (opts.ordering !== 'narrative' && opts.ordering !== 'fast') throw new InputError(`--ordering must be narrative or fast, got "${opts.ordering}"`);
+    loaded.config.ordering = opts.ordering;
+  }
   // Read before anything starts: a bad faults file must not leave a started run behind.
   const injectFailures = await injectedFailuresFor(loaded.config);
   await resolveConnectionOptions(loaded.config.temporal);
@@ -108,6 +114,7 @@ async function startOrAttach(client: Client, loaded: LoadedConfig, workflowId: s
         `green: namespace ${config.scenario.green.namespace}, UDN ${config.scenario.green.subnet}`,
         `blue: namespace ${config.scenario.blue.namespace}, UDN ${config.scenario.blue.subnet}`,
         `migrated VM: ${config.scenario.migration.vm}`,
+        `ordering: ${config.ordering}`,
       ].join('\n\n'),
     });
     return { handle, state: 'started' };
