@@ -13,15 +13,18 @@ export interface StepRecord {
   outcome: string;
 }
 
-export type CheckId =
-  | 'east-west'
-  | 'egress'
-  | 'live-migration'
-  | 'isolation-blue-to-green'
-  | 'isolation-green-to-blue'
-  | 'netpol-baseline-9000'
-  | 'netpol-blocks-9000'
-  | 'netpol-allows-9001';
+/** The demo's claims, in the seed's order (reports list them so, whatever order they were decided in). */
+export const CHECK_IDS = [
+  'east-west',
+  'egress',
+  'live-migration',
+  'isolation-blue-to-green',
+  'isolation-green-to-blue',
+  'netpol-baseline-9000',
+  'netpol-blocks-9000',
+  'netpol-allows-9001',
+] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
 
 /** One probe of a check, as the reachability matrix shows it. */
 export interface ProbeOutcome {

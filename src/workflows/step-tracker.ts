@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Attempted } from '../activities/types.ts';
 import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
-import type { CheckResult, CleanupRecord, DemoResult, StepRecord } from '../model/result.ts';
+import { CHECK_IDS, type CheckResult, type CleanupRecord, type DemoResult, type StepRecord } from '../model/result.ts';
 import { OperatorDesk } from './operator-desk.ts';
 import { progressQuery } from './queries.ts';
 
@@ -117,6 +117,7 @@ export class StepTracker {
 
   finish(): DemoResult {
     this.result.status = this.verdict();
+    this.result.checks.sort((a, b) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id));
     const passed = this.result.checks.filter((c) => c.passed).length;
     this.desk?.memo({ checks: `${passed}/${this.result.checks.length}` });
     this.publish();
