@@ -114,3 +114,44 @@ export function* lines(text: string): Generator<string> {
     from = to + 1;
   }
 }
+
+/**
+ * `lines()` for text that arrives in chunks: the same lines, whatever the chunk boundaries (a line,
+ * or its CR LF, may be split across chunks). Holds only the unfinished last line between chunks.
+ */
+export class LineSplitter {
+  /** The unfinished last line, in pieces: one endless line must not be copied on every chunk. */
+  private pieces: string[] = [];
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: string): void {
+    let to = chunk.indexOf('\n');
+    if (to === -1) {
+      if (chunk !== '') this.pieces.push(chunk);
+      return;
+    }
+    let from = 0;
+    if (this.pieces.length > 0) {
+      this.pieces.push(chunk.slice(0, to));
+      this.emit(this.pieces.join(''));
+      this.pieces = [];
+      from = to + 1;
+      to = chunk.indexOf('\n', from);
+    }
+    for (; to !== -1; to = chunk.indexOf('\n', from)) {
+      this.onLine(chunk.charCodeAt(to - 1) === 13 && to > from ? chunk.slice(from, to - 1) : chunk.slice(from, to));
+      from = to + 1;
+    }
+    if (from < chunk.length) this.pieces.push(chunk.slice(from));
+  }
+
+  end(): void {
+    if (this.pieces.length > 0) this.emit(this.pieces.join(''));
+    this.pieces = [];
+  }
+
+  private emit(line: string): void {
+    this.onLine(line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line);
+  }
+}

@@ -60,16 +60,24 @@ export function runFromJson(doc: unknown): Iperf3Run | undefined {
 }
 
 export function runFromText(text: string): Iperf3Run {
+  const reader = new Iperf3TextReader();
+  for (const line of lines(text)) reader.line(line);
+  return reader.finish();
+}
+
+/** runFromText one line at a time, for a capture read as a stream: keeps the intervals, not the text. */
+export class Iperf3TextReader {
   // With -P n, per-stream lines share their times; the [SUM] lines are the connection total.
-  const perStream: Interval[] = [];
-  const summed: Interval[] = [];
-  let streamId: string | undefined;
-  let error: string | null = null;
-  for (const line of lines(text)) {
+  private readonly perStream: Interval[] = [];
+  private readonly summed: Interval[] = [];
+  private streamId: string | undefined;
+  private error: string | null = null;
+
+  line(line: string): void {
     const failure = ERROR_LINE.exec(line);
-    if (failure) error ??= failure[1]!;
+    if (failure) this.error ??= failure[1]!;
     const m = INTERVAL_LINE.exec(line);
-    if (!m) continue;
+    if (!m) return;
     const [, id, start, end, size, sizeUnit, rate, rateUnit, retr] = m;
     const interval: Interval = {
       startMs: Number(start) * 1000,
@@ -78,10 +86,13 @@ export function runFromText(text: string): Iperf3Run {
       gbps: (Number(rate) * BIT_UNIT[rateUnit!]!) / 1e9,
       retransmits: retr === undefined ? null : Number(retr),
     };
-    if (id === 'SUM') append(summed, interval);
-    else if ((streamId ??= id) === id) append(perStream, interval);
+    if (id === 'SUM') append(this.summed, interval);
+    else if ((this.streamId ??= id) === id) append(this.perStream, interval);
   }
-  return { intervals: summed.length > 0 ? summed : perStream, error, startedAtMs: null };
+
+  finish(): Iperf3Run {
+    return { intervals: this.summed.length > 0 ? this.summed : this.perStream, error: this.error, startedAtMs: null };
+  }
 }
 
 /**

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { UnreadableCapture, analyzeText, type Analysis } from '../../src/analysis/analyze.ts';
+import { UnreadableCapture, analyzeFile, analyzeStream, analyzeText, type Analysis } from '../../src/analysis/analyze.ts';
+import { LineSplitter, lines } from '../../src/analysis/downtime.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Real captures: see test/fixtures/captures/README.md for how each was made and the figures below.
@@ -186,7 +189,101 @@ describe('analyzer: unreadable input', () => {
       );
     });
   }
+
+  it('the same inputs as files, streamed by analyzeFile: the same messages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'udn-analyzer-'));
+    for (const [label, input] of cases) {
+      const path = join(dir, label);
+      writeFileSync(path, input);
+      await assert.rejects(analyzeFile(path, `${label}.out`), (err: unknown) => {
+        assert.ok(err instanceof UnreadableCapture, `${label}: ${String(err)} is an UnreadableCapture`);
+        assert.equal(err.message, captureError(() => analyzeText(input, `${label}.out`)));
+        return true;
+      });
+    }
+  });
+
+  it('a file that cannot be read: the file system\'s error, with its code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'udn-analyzer-'));
+    await assert.rejects(analyzeFile(join(dir, 'missing.log')), { code: 'ENOENT' });
+    await assert.rejects(analyzeFile(dir), { code: 'EISDIR' });
+  });
 });
+
+function captureError(f: () => unknown): string {
+  try {
+    f();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('did not throw');
+}
+
+describe('analyzer: streamed (analyzeFile, analyzeStream)', () => {
+  const fixtures = readdirSync(new URL('../fixtures/captures/', import.meta.url)).filter((f) => !f.endsWith('.md'));
+  const fixtureText = (file: string) => readFileSync(new URL(`../fixtures/captures/${file}`, import.meta.url), 'utf8');
+  async function* inChunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  }
+
+  it('analyzeFile judges every real capture exactly as analyzeText does', async () => {
+    for (const file of fixtures) {
+      const path = fileURLToPathOf(file);
+      assert.deepEqual(await analyzeFile(path, file), analyzeText(fixtureText(file), file), file);
+    }
+    const window = (startedAtMs: number | null) => (startedAtMs === null ? undefined : { startMs: 1900, endMs: 4000 });
+    const json = 'iperf3-pause-i0.1.json';
+    assert.deepEqual(await analyzeFile(fileURLToPathOf(json), json, window), analyzeText(fixtureText(json), json, window), 'with a window');
+  });
+
+  it('chunks split anywhere (inside a UTF-8 character, between CR and LF) change nothing', async () => {
+    const text = fixtureText('ping-drop-i0.01.txt').replace('PING 203.203.0.5 (', 'PING vm-b.grün.example (').replaceAll('\n', '\r\n');
+    const whole = analyzeText(text);
+    for (const size of [1, 2, 3, 5, 64]) assert.deepEqual(await analyzeStream(inChunks(Buffer.from(text), size)), whole, `${size}-byte chunks`);
+  });
+
+  it('captures longer than the 64 KiB that tell their kind: read as a stream, judged as a whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'udn-analyzer-'));
+    const reply = (at: number, seq: number) => `[${at.toFixed(6)}] 64 bytes from 10.0.0.5: icmp_seq=${seq % 65536} ttl=64 time=0.412 ms`;
+    const overdue = (at: number, seq: number) => `[${at.toFixed(6)}] no answer yet for icmp_seq=${seq % 65536}`;
+    const probes = Array.from({ length: 20_000 }, (_, i) => (i >= 9_000 && i < 9_070 ? overdue(100 + (i + 1) * 0.01, i + 1) : reply(100 + i * 0.01, i + 1)));
+    const doc = JSON.parse(fixtureText('iperf3-pause-i0.1.json')) as { intervals: { sum: { start: number; end: number } }[] };
+    const one = doc.intervals;
+    doc.intervals = Array.from({ length: 20 }, (_, k) => one.map((i) => ({ ...i, sum: { ...i.sum, start: i.sum.start + 6 * k, end: i.sum.end + 6 * k } }))).flat();
+    const captures = {
+      'ping.log': ['PING 10.0.0.5 (10.0.0.5) 56(84) bytes of data.', ...probes].join('\n'),
+      'ping-after-blank-head.log': `${' \n'.repeat(70_000)}${fixtureText('ping-drop-i0.01.txt')}`,
+      'iperf3.txt': fixtureText('iperf3-pause-i0.1.txt').repeat(30),
+      'iperf3.json': JSON.stringify(doc, null, '\t'),
+    };
+    for (const [file, text] of Object.entries(captures)) {
+      assert.ok(text.length > 2 * 65536, `${file} is longer than the head`);
+      writeFileSync(join(dir, file), text);
+      const whole = analyzeText(text, file);
+      assert.deepEqual(await analyzeFile(join(dir, file), file), whole, file);
+      assert.deepEqual(await analyzeStream(inChunks(Buffer.from(text), 4093), file), whole, `${file} in odd chunks`);
+    }
+    near(analyzeText(captures['ping.log']).downtimeMs, 700, 1, 'the 70 lost probes');
+  });
+
+  it('LineSplitter: the lines of lines(), wherever the chunks break', () => {
+    const text = 'a\r\nbc\n\n\r\nd\r\re\n\rf\r';
+    const expected = [...lines(text)];
+    for (let i = 0; i <= text.length; i++) {
+      for (let j = i; j <= text.length; j++) {
+        const got: string[] = [];
+        const splitter = new LineSplitter((line) => got.push(line));
+        for (const chunk of [text.slice(0, i), text.slice(i, j), text.slice(j)]) splitter.push(chunk);
+        splitter.end();
+        assert.deepEqual(got, expected, `split at ${i} and ${j}`);
+      }
+    }
+  });
+});
+
+function fileURLToPathOf(file: string): string {
+  return new URL(`../fixtures/captures/${file}`, import.meta.url).pathname;
+}
 
 describe('analyzer: synthetic edge cases', () => {
   const iperf3Lines = (intervals: readonly string[]) =>
