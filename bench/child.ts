@@ -3,6 +3,7 @@
  * these per benchmark, so a record's peak memory belongs to that benchmark alone.
  * Usage: node --import tsx --expose-gc bench/child.ts bench/<name>.bench.ts (npm run bench does this)
  */
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -31,6 +32,13 @@ async function main(file: string): Promise<void> {
   const started = performance.now();
   const host = await machine();
   const tmpDir = await mkdtemp(join(tmpdir(), `udn-bench-${name}-`));
+  // Stopped by ^C or the runner's timeout: leave no scratch files behind.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      rmSync(tmpDir, { recursive: true, force: true });
+      process.exit(code);
+    });
+  }
   const notes: string[] = [];
   const quick = process.env.BENCH_QUICK === '1';
   let figures: Figure[];
