@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { analyzeText, type Analysis } from '../analysis/analyze.ts';
+import { analyzeFile, type Analysis } from '../analysis/analyze.ts';
 import { errorMessage, firstLine } from '../errors.ts';
 import type { DemoResult } from '../model/result.ts';
 
@@ -43,7 +42,7 @@ async function loadTraffic(result: DemoResult): Promise<Traffic | null> {
   let ping: Analysis | null = null;
   for (const file of m.captures) {
     try {
-      const a = analyzeText(await readFile(file, 'utf8'), file);
+      const a = await analyzeFile(file);
       if (a.kind === 'iperf3') iperf3 = a;
       else ping = a;
     } catch (err) {

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { analyzeText, type Analysis } from '../../analysis/analyze.ts';
+import { analyzeFile, type Analysis } from '../../analysis/analyze.ts';
 import { ExitCode, errorMessage, firstLine } from '../../errors.ts';
 import type { ConnectionFigures } from '../../model/result.ts';
 import { printJson } from '../io.ts';
@@ -29,18 +28,15 @@ export function registerAnalyze(program: Command): void {
 
 async function verdictOf(file: string): Promise<FileVerdict> {
   const none = { kind: null, survived: null, downtimeMs: null, resolutionMs: null, retransmits: null, throughputBeforeGbps: null, throughputAfterGbps: null };
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { file, ...none, error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : firstLine(errorMessage(err)) };
-  }
-  try {
-    const a = analyzeText(text, file);
+    // Streamed: an hour of 10 ms pings is 28 MiB of text, never held whole.
+    const a = await analyzeFile(file);
     const n = (x: number) => (Number.isFinite(x) ? Math.round(x) : null);
     return { file, kind: a.kind, survived: a.survived, downtimeMs: n(a.downtimeMs), resolutionMs: n(a.resolutionMs), retransmits: a.retransmits, throughputBeforeGbps: a.throughputBeforeGbps, throughputAfterGbps: a.throughputAfterGbps, error: a.error };
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { file, ...none, error: 'no such file' };
+    if (code === 'EISDIR') return { file, ...none, error: 'a directory, not a file' };
     return { file, ...none, error: firstLine(errorMessage(err)).replace(`${file}: `, '') };
   }
 }
