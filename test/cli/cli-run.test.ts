@@ -115,7 +115,8 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(human.stdout, /PASS netpol-blocks-9000/);
     const list = await cli(['list', '--json'], vars);
     assert.equal(list.exitCode, 0);
-    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'COMPLETED'));
+    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string; demo: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'COMPLETED' && w.demo === 'passed (checks 8/8)'));
+    assert.match((await cli(['list'], vars)).stdout, /^WORKFLOW ID +TEMPORAL +DEMO +STARTED +ENDED\n(.*\n)*cli-json-run +COMPLETED +passed \(checks 8\/8\) /m);
     const again = await cli(['run', '--sandbox', '--workflow-id', 'cli-json-run'], vars);
     assert.equal(again.exitCode, 0);
     assert.match(again.stderr, /run cli-json-run has already ended/);
@@ -169,6 +170,18 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(attached.stderr, /attached to cli-detached/);
     assert.equal(attached.exitCode, 0, attached.stderr);
     assert.match(attached.stdout, /Run cli-detached: PASSED/);
+  });
+
+  it('--ordering fast: independent steps run side by side on the real sandbox (consoles shared), every check passes', async () => {
+    const r = await cli(['run', '--sandbox', '--ordering', 'fast', '--json', '--workflow-id', 'cli-fast'], vars);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as DemoResult;
+    assert.equal(result.status, 'passed');
+    const at = (id: string, end: 'startedAt' | 'endedAt') => Date.parse(result.steps.find((s) => s.id === id)![end]!);
+    assert.ok(at('apply-blue', 'startedAt') < at('wait-green-ready', 'endedAt'), "blue's rollout during green's wait");
+    assert.ok(at('check-isolation', 'startedAt') < at('live-migration', 'endedAt'), 'isolation probed during the migration');
+    assert.ok(at('apply-netpol', 'startedAt') >= at('live-migration', 'endedAt'), 'the policy only after the migration');
+    assert.equal(result.migration?.survived, true);
   });
 
   it('the checks can fail: with the NetworkPolicy left out, netpol-blocks-9000 fails with the webserver\'s answer as evidence, exit 1', async () => {
