@@ -14,6 +14,12 @@ export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', impor
 let runtimeInstalled = false;
 
 /**
+ * The SDK core's own log (e.g. its client retrying while the server restarts) goes through our
+ * logger, not to the console: `run --json` must keep stdout to its one document.
+ */
+const FORWARD_CORE_LOGS = { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } } as const;
+
+/**
  * Installs the SDK runtime once per process. With a log file, the SDK's own log goes there, so
  * a person following a run in the terminal sees our progress rather than the SDK's chatter;
  * without one, warnings go to stderr.
@@ -22,7 +28,7 @@ export function installRuntime(logFile?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   if (!logFile) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: FORWARD_CORE_LOGS });
     return;
   }
   mkdirSync(dirname(logFile), { recursive: true });
@@ -31,7 +37,7 @@ export function installRuntime(logFile?: string): void {
     const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
     sink.write(`${time} ${level} ${message}${meta ? ` ${safeJson(meta)}` : ''}\n`);
   });
-  Runtime.install({ logger });
+  Runtime.install({ logger, telemetryOptions: FORWARD_CORE_LOGS });
 }
 
 function safeJson(meta: unknown): string {
@@ -64,6 +70,12 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     ...(opts.identity ? { identity: opts.identity } : {}),
     // The worker stops on SIGINT/SIGTERM itself and lets running activities finish or heartbeat-fail.
     shutdownGraceTime: '10s',
+    // Heartbeats reach the server every 2 s (not 80% of the 10 s timeout): 8 s of margin before a
+    // live activity could be taken for a dead one.
+    maxHeartbeatThrottleInterval: '2s',
+    // A workflow task waiting for a dead worker's sticky queue goes to any worker after this long
+    // (the SDK's default is 10 s); a live worker picks its tasks up in milliseconds.
+    stickyQueueScheduleToStartTimeout: '5s',
   });
 }
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { InfrastructureError, InputError, PreflightError, errorMessage } from '../errors.ts';
+import { keepAlive } from './heartbeat.ts';
 import type { Attempted, Instrumented } from './types.ts';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
@@ -24,10 +25,13 @@ export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A, 
         if (attempt <= failFirst) {
           throw ApplicationFailure.retryable(`emulated fault: ${name} fails its first ${failFirst} attempt(s); this is attempt ${attempt}`, 'EmulatedFault', { attempt });
         }
+        const stop = keepAlive(Context.current());
         try {
           return { attempt, value: await fn(...args) };
         } catch (err) {
           throw classify(err, attempt);
+        } finally {
+          stop();
         }
       },
     }[name];

@@ -22,7 +22,7 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
   const retriesSeen = new Set<string>();
   let lastStill = Date.now();
   let settled = false;
-  const done = closedResult(handle).finally(() => (settled = true));
+  const done = closedResult(handle, { say: opts.print }).finally(() => (settled = true));
   done.catch(() => undefined);
 
   let asked = '';

@@ -1,14 +1,50 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import type { DemoResult } from '../model/result.ts';
 import { progressQuery } from '../workflows/queries.ts';
 
+const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
+const GIVE_UP_AFTER_MS = 10 * 60_000;
+
+/** The server did not answer (down, restarting, unreachable): the run itself is unaffected. */
+function serverUnavailable(err: unknown): boolean {
+  for (let cur: unknown = err; cur instanceof Error; cur = cur.cause) {
+    const code = (cur as { code?: unknown }).code;
+    if (code === UNAVAILABLE || code === DEADLINE_EXCEEDED) return true;
+  }
+  return false;
+}
+
 /**
- * The result of a closed run. A run that failed in a step carries its result in the failure's
- * details (the step tracker puts it there), so a failed run reports as fully as a passed one.
+ * The result of a closed run, waiting for it to close. A run that failed in a step carries its
+ * result in the failure's details (the step tracker puts it there), so a failed run reports as
+ * fully as a passed one. While the server is unreachable (a restart), it keeps waiting: the run
+ * goes on regardless, and giving up would also stop a worker that shares this process.
  */
-export async function closedResult(handle: WorkflowHandle): Promise<DemoResult> {
+export async function closedResult(handle: WorkflowHandle, opts: { say?: (line: string) => void } = {}): Promise<DemoResult> {
+  let unreachableSince: number | undefined;
+  let said = 0;
+  for (;;) {
+    try {
+      return await resultOf(handle);
+    } catch (err) {
+      if (!serverUnavailable(err)) throw err;
+      unreachableSince ??= Date.now();
+      const away = Date.now() - unreachableSince;
+      if (away > GIVE_UP_AFTER_MS) throw new InfrastructureError(`the Temporal server has not answered for ${Math.round(away / 60_000)} min; the run may still be going: resume with \`udn-demo run --workflow-id ${handle.workflowId}\``);
+      if (Date.now() - said >= 30_000) {
+        opts.say?.(`  … the Temporal server does not answer (${errorMessage(err)}); still waiting for run ${handle.workflowId}`);
+        said = Date.now();
+      }
+      await sleep(2_000);
+    }
+  }
+}
+
+async function resultOf(handle: WorkflowHandle): Promise<DemoResult> {
   try {
     return (await handle.result()) as DemoResult;
   } catch (err) {
@@ -21,6 +57,7 @@ export async function closedResult(handle: WorkflowHandle): Promise<DemoResult> 
       if (progress) return progress;
       throw new InfrastructureError(`run ${handle.workflowId} was cancelled; reading its final state needs a worker (\`udn-demo worker\`), or see \`udn-demo list\``);
     }
+    if (serverUnavailable(err)) throw err;
     throw new InfrastructureError(`run ${handle.workflowId} ended without a result: ${errorMessage(err instanceof WorkflowFailedError && err.cause ? err.cause : err)}`);
   }
 }

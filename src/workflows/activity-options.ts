@@ -3,21 +3,13 @@ import { NON_RETRYABLE_TYPES, type DemoActivities, type Instrumented } from '../
 import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
 import type { DemoInput } from './demo-input.ts';
 
-/** Steps that wait on the cluster for minutes heartbeat, so a dead worker is noticed in seconds, not at the timeout. */
-const HEARTBEATING: ReadonlySet<StepId> = new Set([
-  'ensure-cluster',
-  'wait-green-ready',
-  'check-east-west',
-  'check-egress',
-  'live-migration',
-  'wait-blue-ready',
-  'check-isolation',
-  'check-netpol-baseline',
-  'check-netpol-blocks',
-  'apply-new-webserver',
-  'check-netpol-allows',
-]);
-const HEARTBEAT_TIMEOUT = '30s';
+/**
+ * Every activity heartbeats every 2 s (instrument() keeps it alive), so a worker that died is
+ * noticed after this long, whatever step it was in: the bound on resuming a step after a crash.
+ * Lower would mistake a worker whose event loop stalls for a few seconds (a shared, busy machine)
+ * for a dead one and run its activity twice.
+ */
+const HEARTBEAT_TIMEOUT = '10s';
 
 export function stepTimeoutSeconds(input: Pick<DemoInput, 'timeouts'>, id: StepId): number {
   return input.timeouts[id] ?? STEP_CATALOGUE.find((s) => s.id === id)!.timeoutSeconds;
@@ -28,7 +20,7 @@ export function activityOptions(input: Pick<DemoInput, 'timeouts' | 'retry'>, id
     summary: `${id}: ${summary}`,
     // A grace beyond the step's own limit, so an activity's own deadline (with its reason) fires first.
     startToCloseTimeout: `${stepTimeoutSeconds(input, id) + 30}s`,
-    ...(HEARTBEATING.has(id) ? { heartbeatTimeout: HEARTBEAT_TIMEOUT } : {}),
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: {
       initialInterval: `${input.retry.initialIntervalSeconds}s`,
       maximumInterval: `${input.retry.maximumIntervalSeconds}s`,

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities/index.ts';
+import { HEARTBEAT_EVERY_MS, withProgress } from '../../src/activities/heartbeat.ts';
 import { classify, instrument } from '../../src/activities/instrument.ts';
 import { NON_RETRYABLE_TYPES } from '../../src/activities/types.ts';
 import { InfrastructureError, InputError, PreflightError } from '../../src/errors.ts';
@@ -13,6 +15,33 @@ describe('activity instrumentation', () => {
     assert.equal(acts.double.name, 'double');
     const env = new MockActivityEnvironment({ attempt: 3 });
     assert.deepEqual(await env.run(acts.double, 21), { attempt: 3, value: 42 });
+  });
+
+  it('keeps every activity alive: it heartbeats while the body runs, even a body that never does, re-sending its last progress line; and stops after', async () => {
+    const beats: unknown[] = [];
+    const acts = instrument({
+      async quiet() {
+        await sleep(HEARTBEAT_EVERY_MS * 2.5);
+        return 'done';
+      },
+      async chatty() {
+        return withProgress(async (progress) => {
+          progress('waiting for green/vm-b');
+          await sleep(HEARTBEAT_EVERY_MS * 1.5);
+          return 'done';
+        });
+      },
+    });
+    const env = new MockActivityEnvironment();
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    assert.deepEqual(await env.run(acts.quiet), { attempt: 1, value: 'done' });
+    assert.ok(beats.length >= 3, `a beat at the start and every ${HEARTBEAT_EVERY_MS} ms: ${beats.length}`);
+    beats.length = 0;
+    await env.run(acts.chatty);
+    assert.deepEqual(beats.at(-1), { progress: 'waiting for green/vm-b' }, 'the keep-alive beat repeats the progress line');
+    const after = beats.length;
+    await sleep(HEARTBEAT_EVERY_MS * 1.5);
+    assert.equal(beats.length, after, 'no beat once the activity has returned');
   });
 
   it('classifies errors: what a retry cannot fix is non-retryable, and says on which attempt it failed', async () => {
