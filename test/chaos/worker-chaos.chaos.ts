@@ -13,6 +13,7 @@ import { progressQuery } from '../../src/workflows/queries.ts';
 import { cli } from '../helpers/cli.ts';
 import { migrations, recordFigures, sandboxIdentity, seconds, spawnWorker, stopWorker, timeline, type SandboxIdentity, type WorkerProcess } from '../helpers/crash.ts';
 import { clientsFor } from '../helpers/sandbox.ts';
+import { prng } from '../../bench/captures.ts';
 
 /**
  * Chaos: CHAOS_RUNS runs (default 5) of the demo on one sandbox, each started with
@@ -30,22 +31,11 @@ const MAX_KILLS_PER_RUN = 3;
 /** Share of runs that also see a dev-server restart. */
 const SERVER_RESTART_SHARE = 0.4;
 
-/** mulberry32: small, seeded, good enough to pick moments. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const say = (line: string) => process.stderr.write(`chaos: ${line}\n`);
 
 describe(`chaos: ${RUNS} runs, worker SIGKILLed at random moments, dev server restarted in some (seed ${SEED})`, { timeout: 3_600_000 }, () => {
-  const random = rng(SEED);
+  const random = prng(SEED);
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
   let data: string;
   let dev: DevServerOptions;
