@@ -31,7 +31,6 @@ const MAX_KILLS_PER_RUN = 3;
 /** Share of runs that also see a dev-server restart. */
 const SERVER_RESTART_SHARE = 0.4;
 
-
 const say = (line: string) => process.stderr.write(`chaos: ${line}\n`);
 
 describe(`chaos: ${RUNS} runs, worker SIGKILLed at random moments, dev server restarted in some (seed ${SEED})`, { timeout: 3_600_000 }, () => {
