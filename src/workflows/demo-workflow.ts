@@ -12,7 +12,7 @@ import { BLUE_UDN, GREEN_UDN, demoWorkloads, httpProbe, pingProbe, readinessOf, 
 import { LiveMigrationWorkflow } from './live-migration-workflow.ts';
 import { cleanupScopeSignal } from './operator-messages.ts';
 import { runAsGraph } from './step-graph.ts';
-import { StepTracker, type Act } from './step-tracker.ts';
+import { StepTracker, rootFailure, type Act } from './step-tracker.ts';
 
 /** The seed's order: the one a presenter follows. */
 export const NARRATIVE_ORDER: readonly StepId[] = STEP_IDS;
@@ -115,7 +115,7 @@ class DemoRun {
       });
       return value;
     } catch (err) {
-      return { removed: [], error: `${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}; remove what is left with \`udn-demo teardown\`` };
+      return { removed: [], error: `${rootFailure(err).message}; remove what is left with \`udn-demo teardown\`` };
     }
   }
 }

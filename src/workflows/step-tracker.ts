@@ -149,7 +149,7 @@ function now(): string {
 }
 
 /** The innermost application failure: what the activity itself said, not the wrappers around it. */
-function rootFailure(err: unknown): { type: string; message: string; attempt?: number } {
+export function rootFailure(err: unknown): { type: string; message: string; attempt?: number } {
   let cur: unknown = err;
   while (cur instanceof ActivityFailure || (cur instanceof Error && !(cur instanceof ApplicationFailure) && cur.cause)) cur = (cur as Error).cause;
   if (cur instanceof ApplicationFailure) {
