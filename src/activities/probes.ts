@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { withConsole, type ConsoleOptions } from '../cluster/console/sessions.ts';
+import { ConsoleQueue } from '../cluster/console/console-queue.ts';
+import type { ConsoleOptions } from '../cluster/console/sessions.ts';
 import { execInPod } from '../cluster/exec/pod-exec.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
 import { agnhostConnectCommand, interpretAgnhost, interpretTry, probeCommand, type ProbeTry } from '../cluster/probes/commands.ts';
@@ -19,14 +20,15 @@ const SEED_GUEST_PASSWORD = 'fedora';
 /**
  * Runs each probe from inside its source — a VM over its serial console, a pod through the exec
  * API — settling deny expectations with eventually/consistently semantics. Probes run at the
- * same time; one VM's probes take turns (its console is exclusive).
+ * same time; one VM's probes take turns (its console is exclusive), in one login while they keep
+ * coming.
  */
 export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> {
   const kc = kubeConfigFor(req.cluster);
-  const consoleOptions = consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds);
   const timing = { eventuallyMs: req.timing.eventuallySeconds * 1000, consistentlyMs: req.timing.consistentlySeconds * 1000, intervalMs: 500 };
   const clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms) };
-  const tries = req.probes.map((p) => tryOf(kc, p, addressOf(p, req.inventory), req.timing.connectTimeoutSeconds, consoleOptions));
+  const consoles = new ConsoleQueue(kc, consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds));
+  const tries = req.probes.map((p) => tryOf(kc, consoles, p, addressOf(p, req.inventory), req.timing.connectTimeoutSeconds));
   return withProgress(async (progress) => {
     let done = 0;
     return Promise.all(
@@ -40,12 +42,12 @@ export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> 
 }
 
 /** One try of a probe from its source; checked before anything runs, so bad probes fail as input errors. */
-function tryOf(kc: KubeConfig, p: Probe, address: string, connectTimeoutSeconds: number, consoleOptions: ConsoleOptions): () => Promise<ProbeTry> {
+function tryOf(kc: KubeConfig, consoles: ConsoleQueue, p: Probe, address: string, connectTimeoutSeconds: number): () => Promise<ProbeTry> {
   const commandTimeoutMs = (connectTimeoutSeconds * 2 + 15) * 1000;
   if (p.from.kind === 'VirtualMachineInstance') {
     const argv = probeCommand(p, address, connectTimeoutSeconds);
     return () =>
-      withConsole(kc, p.from, consoleOptions, async (shell) => {
+      consoles.run(p.from, async (shell) => {
         const r = await shell.exec(argv, commandTimeoutMs);
         return interpretTry(p, argv, r.output, r.exitCode);
       });

@@ -43,7 +43,8 @@ export interface EnsureClusterRequest {
 }
 
 /** The seed's manifests, grouped as the demo applies them. */
-export type ManifestBundle = 'green-network' | 'green-workloads' | 'blue' | 'netpol' | 'new-webserver';
+/** `tenant`: green's network and workloads, rendered into one tenant's namespace (`udn-demo tenants`). */
+export type ManifestBundle = 'green-network' | 'green-workloads' | 'blue' | 'netpol' | 'new-webserver' | 'tenant';
 export interface ApplyRequest {
   cluster: ClusterRef;
   bundle: ManifestBundle;

@@ -14,6 +14,7 @@ export const BUNDLE_FILES: Record<ManifestBundle, string[]> = {
   blue: ['03-namespace-isolation-another-ns-l2-persistent.yaml', '04-namespace-isolation-another-ns-workloads.yaml'],
   netpol: ['05-network-policy-single-port.yaml'],
   'new-webserver': ['06-new-webserver-pod.yaml'],
+  tenant: ['01-namespace-isolation-l2-persistent.yaml', '02-namespace-isolation-workloads.yaml'],
 };
 
 type Obj = KubernetesObject & { spec?: any };

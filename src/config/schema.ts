@@ -146,6 +146,43 @@ const sandbox = z.strictObject({
   faultsFile: z.string().min(1).optional(),
 });
 
+/**
+ * The isolation scenario at scale (`udn-demo tenants`): each tenant a namespace with its own
+ * primary Layer2 UDN, a webserver pod and two VMs (green's shape in the seed); every tenant's VM
+ * must fail to reach every other tenant's. Without `list`, the tenants are the seed's green and
+ * blue: the seed is the case N = 2.
+ */
+const tenants = z
+  .strictObject({
+    list: z.array(network).min(1).max(250).optional(),
+    /** How many tenants' isolation probes run at once (each tenant probes every other from its vm-a). */
+    probeConcurrency: z.number().int().min(1).max(256).default(8),
+  })
+  .superRefine((t, ctx) => {
+    for (const issue of tenantListIssues(t.list ?? [])) ctx.addIssue({ code: 'custom', path: ['list', ...issue.path], message: issue.message });
+  });
+
+/** Tenants must not share a namespace, and their subnets must not overlap: a ping into an overlap proves nothing. */
+export function tenantListIssues(list: readonly { namespace: string; subnet: string }[]): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const seen = new Map<string, number>();
+  const parsed = list.map((t) => parseIpv4Cidr(t.subnet));
+  list.forEach((t, i) => {
+    const first = seen.get(t.namespace);
+    if (first !== undefined) issues.push({ path: [i, 'namespace'], message: `"${t.namespace}" is already tenant ${first}'s namespace` });
+    else seen.set(t.namespace, i);
+    const mine = parsed[i]!;
+    for (let j = 0; j < i && isCidr(mine); j++) {
+      const other = parsed[j]!;
+      if (isCidr(other) && cidrsOverlap(mine, other)) {
+        issues.push({ path: [i, 'subnet'], message: `${mine.text} overlaps tenant ${j}'s ${other.text}` });
+        break;
+      }
+    }
+  });
+  return issues;
+}
+
 export const configSchema = z.strictObject({
   temporal: temporal.default(() => temporal.parse({})),
   cluster: z
@@ -161,6 +198,7 @@ export const configSchema = z.strictObject({
   timeouts: z.partialRecord(z.enum(STEP_IDS), seconds(6 * 3600)).default({}),
   retry: retry.default(() => retry.parse({})),
   operator: operator.default(() => operator.parse({})),
+  tenants: tenants.default(() => tenants.parse({})),
   /**
    * `narrative`: the seed's order, one step at a time, for presenting. `fast`: every step starts
    * once the steps it needs are done (blue's rollout during green's migration, …).
@@ -175,6 +213,8 @@ export type RetryConfig = Config['retry'];
 export type TemporalConfig = Config['temporal'];
 export type GuestConfig = ScenarioConfig['guest'];
 export type ProbeTiming = ScenarioConfig['probes'];
+export type TenantsConfig = Config['tenants'];
+export type TenantNetwork = ScenarioConfig['green'];
 
 function isCidr(x: Ipv4Cidr | string): x is Ipv4Cidr {
   return typeof x !== 'string';

@@ -1,2 +1,4 @@
 export { DemoWorkflow } from './demo-workflow.ts';
 export { LiveMigrationWorkflow } from './live-migration-workflow.ts';
+export { TenantsWorkflow } from './tenants-workflow.ts';
+export { TenantWorkflow } from './tenant-workflow.ts';

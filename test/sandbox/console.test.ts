@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { applyObjects } from '../../src/cluster/apply.ts';
 import { ConsoleConnection } from '../../src/cluster/console/connection.ts';
+import { ConsoleQueue } from '../../src/cluster/console/console-queue.ts';
 import { withConsole, type ConsoleOptions } from '../../src/cluster/console/sessions.ts';
 import { kubeConfigFor } from '../../src/cluster/kube.ts';
 import { renderBundle } from '../../src/cluster/manifests.ts';
@@ -17,6 +18,7 @@ import { freshSandbox } from '../helpers/sandbox.ts';
 
 const scenario = configSchema.parse({}).scenario;
 const vm = (name: string): WorkloadRef => ({ namespace: 'green', kind: 'VirtualMachineInstance', name });
+const blueVm: WorkloadRef = { namespace: 'blue', kind: 'VirtualMachineInstance', name: 'vm-a' };
 const good: ConsoleOptions = { credentials: { user: 'fedora', password: 'fedora' }, connectTimeoutMs: 5_000, loginTimeoutMs: 10_000, reconnects: 0 };
 
 /**
@@ -28,12 +30,12 @@ describe('guest exec over the serial console (sandbox)', { timeout: 180_000 }, (
   let kc: KubeConfig;
   before(async () => {
     const faultsFile = join(await mkdtemp(join(tmpdir(), 'udn-faults-')), 'faults.yaml');
-    // vm-b's first two console sessions are cut as their first command arrives.
-    await writeFile(faultsFile, 'consoleDrops:\n  - { vmi: green/vm-b, times: 2 }\n');
+    // vm-b's first two console sessions are cut as their first command arrives; blue's vm-a's first one.
+    await writeFile(faultsFile, 'consoleDrops:\n  - { vmi: green/vm-b, times: 2 }\n  - { vmi: blue/vm-a, times: 1 }\n');
     s = await freshSandbox({ profile: 'instant', scale: 1, faultsFile });
     kc = kubeConfigFor({ provider: 'sandbox', name: 't', kubeconfigPath: s.kubeconfigPath! });
-    for (const b of ['green-network', 'green-workloads'] as const) await applyObjects(kc, await renderBundle(b, scenario));
-    await waitUntilReady(kc, [vm('vm-a'), vm('vm-b')].map((w) => ({ kind: 'VirtualMachineInstance' as const, namespace: w.namespace, name: w.name })), 60_000, () => undefined);
+    for (const b of ['green-network', 'green-workloads', 'blue'] as const) await applyObjects(kc, await renderBundle(b, scenario));
+    await waitUntilReady(kc, [vm('vm-a'), vm('vm-b'), blueVm].map((w) => ({ kind: 'VirtualMachineInstance' as const, namespace: w.namespace, name: w.name })), 60_000, () => undefined);
   });
   after(async () => {
     if (s) await sandboxDown(s.dir);
@@ -118,5 +120,23 @@ describe('guest exec over the serial console (sandbox)', { timeout: 180_000 }, (
     });
     assert.match(r.output, /^PING 203\.203\.0\.3 \(203\.203\.0\.3\) 56\(84\) bytes of data\.\n64 bytes from 203\.203\.0\.3: icmp_seq=1 ttl=64 time=/);
     assert.match(r.output, /2 packets transmitted, 2 received, 0% packet loss/);
+  });
+
+  it('work that comes due while a session is open shares it: one login a burst; a failing job fails alone; a dropped job runs again', async () => {
+    const q = new ConsoleQueue(kc, good);
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => q.run(vm('vm-a'), (sh) => sh.exec(['echo', String(i)], 5_000))));
+    assert.deepEqual(burst.map((r) => r.output), Array.from({ length: 12 }, (_, i) => `${i}\n`));
+    assert.equal(q.sessions, 1, 'twelve commands, one login');
+    const [timedOut, after] = await Promise.allSettled([q.run(vm('vm-a'), (sh) => sh.exec(['ping', '203.203.0.99'], 1_000)), q.run(vm('vm-a'), (sh) => sh.exec(['echo', 'after'], 5_000))]);
+    assert.equal(timedOut.status === 'rejected' && (timedOut.reason as Error).name, 'ConsoleTimeout');
+    assert.equal(after.status === 'fulfilled' && after.value.output, 'after\n');
+    assert.equal(q.sessions, 2, 'a burst after the queue ran dry logs in again');
+
+    const dropping = new ConsoleQueue(kc, { ...good, reconnects: 1 });
+    const ran: number[] = [];
+    const outputs = await Promise.all([1, 2, 3].map((i) => dropping.run(blueVm, (sh) => (ran.push(i), sh.exec(['echo', String(i)], 5_000)))));
+    assert.deepEqual(outputs.map((r) => r.output), ['1\n', '2\n', '3\n']);
+    assert.deepEqual(ran, [1, 1, 2, 3], 'the job the console dropped under runs again first, on the next session');
+    assert.equal(dropping.sessions, 2);
   });
 });

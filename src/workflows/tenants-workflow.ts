@@ -1,0 +1,152 @@
+import { ApplicationFailure, defineQuery, executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { TenantNetwork } from '../config/schema.ts';
+import type { ClusterRef } from '../model/cluster.ts';
+import type { ProbeObservation } from '../model/probe.ts';
+import type { PhaseTimes, TenantOutcome, TenantsResult } from '../model/tenants.ts';
+import type { WorkloadAddress } from '../model/workload.ts';
+import { activitiesFor } from './activity-options.ts';
+import { mapBounded } from './bounded.ts';
+import { demoWorkloads, pingProbe } from './demo-workloads.ts';
+import { rootFailure } from './step-tracker.ts';
+import { TenantWorkflow, tenantScenario } from './tenant-workflow.ts';
+import type { TenantsInput } from './tenants-input.ts';
+
+/** The run so far, for `udn-demo tenants` and the benchmark. Clients import this. */
+export const tenantsProgressQuery = defineQuery<TenantsResult>('tenantsProgress');
+
+/**
+ * The isolation scenario at scale: N tenants, each rolled out by a child workflow of its own (at
+ * the same time), then every ordered pair of ready tenants probed — tenant A's vm-a pings tenant
+ * B's vm-b and must not reach it — with `probeConcurrency` tenants probing at once, each one's
+ * probes in one activity. The parent's history grows by a handful of events per tenant.
+ */
+export async function TenantsWorkflow(input: TenantsInput): Promise<TenantsResult> {
+  const { workflowId, runId } = workflowInfo();
+  const result: TenantsResult = {
+    workflowId,
+    runId,
+    status: 'running',
+    phase: 'cluster',
+    tenants: input.tenants.map((t) => ({ namespace: t.namespace, subnet: t.subnet, state: 'pending', addresses: [], startedAt: null, endedAt: null })),
+    isolation: { pairs: 0, settled: 0, passed: 0, failed: 0, inconclusive: 0, exceptions: [], errors: [], concurrency: input.probeConcurrency },
+    phases: { cluster: times(), rollout: times(), isolation: times() },
+  };
+  const publish = () => setCurrentDetails(details(result));
+  setHandler(tenantsProgressQuery, () => result);
+
+  const cluster = await phase(result, 'cluster', publish, () => ensureCluster(input));
+  await phase(result, 'rollout', publish, () =>
+    Promise.all(
+      input.tenants.map(async (tenant, i) => {
+        result.tenants[i] = await rollOut(input, cluster, tenant, workflowId);
+        publish();
+      }),
+    ),
+  );
+  await phase(result, 'isolation', publish, () => checkIsolation(input, cluster, result, publish));
+  const allReady = result.tenants.every((t) => t.state === 'ready');
+  const iso = result.isolation;
+  result.status = allReady && iso.passed === iso.pairs && iso.errors.length === 0 ? 'passed' : 'failed';
+  result.phase = 'done';
+  publish();
+  return result;
+}
+
+function times(): PhaseTimes {
+  return { startedAt: null, endedAt: null };
+}
+
+async function phase<T>(result: TenantsResult, name: 'cluster' | 'rollout' | 'isolation', publish: () => void, body: () => Promise<T>): Promise<T> {
+  result.phase = name;
+  result.phases[name].startedAt = new Date().toISOString();
+  publish();
+  try {
+    return await body();
+  } finally {
+    result.phases[name].endedAt = new Date().toISOString();
+  }
+}
+
+async function ensureCluster(input: TenantsInput): Promise<ClusterRef> {
+  const { provider, clusterName } = input;
+  const kind = input.kind ? { kind: input.kind } : {};
+  const sandbox = input.sandbox ? { sandbox: input.sandbox } : {};
+  try {
+    await activitiesFor(input, 'preflight', `tools for ${provider}`).preflight({ provider, clusterName, ...kind });
+    const { value } = await activitiesFor(input, 'ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster({ provider, clusterName, ...sandbox, ...kind });
+    return value;
+  } catch (err) {
+    const failure = rootFailure(err);
+    throw ApplicationFailure.create({ type: failure.type, message: `no cluster: ${failure.message}`, nonRetryable: true });
+  }
+}
+
+/** A tenant whose rollout fails for good is recorded as failed; the others go on. */
+async function rollOut(input: TenantsInput, cluster: ClusterRef, tenant: TenantNetwork, parentId: string): Promise<TenantOutcome> {
+  const startedAt = new Date().toISOString();
+  try {
+    return await executeChild(TenantWorkflow, {
+      workflowId: `${parentId}/tenant/${tenant.namespace}`,
+      args: [{ cluster, tenant, scenario: input.scenario, timeouts: input.timeouts, retry: input.retry }],
+    });
+  } catch (err) {
+    const failure = rootFailure(err);
+    return { namespace: tenant.namespace, subnet: tenant.subnet, state: 'failed', failure: failure.message, addresses: [], startedAt, endedAt: new Date().toISOString() };
+  }
+}
+
+async function checkIsolation(input: TenantsInput, cluster: ClusterRef, result: TenantsResult, publish: () => void): Promise<void> {
+  const ready = result.tenants.filter((t) => t.state === 'ready');
+  const iso = result.isolation;
+  iso.pairs = ready.length * (ready.length - 1);
+  const vm = (t: TenantOutcome, name: 'greenVmA' | 'greenVmB') => demoWorkloads(tenantScenario(input.scenario, t))[name];
+  const entryOf = (t: TenantOutcome, name: 'greenVmA' | 'greenVmB'): WorkloadAddress[] => t.addresses.filter((a) => a.name === vm(t, name).name);
+  await mapBounded(ready, input.probeConcurrency, async (from) => {
+    const others = ready.filter((t) => t !== from);
+    if (others.length === 0) return;
+    const probes = others.map((to) => pingProbe(vm(from, 'greenVmA'), vm(to, 'greenVmB'), 'deny'));
+    const inventory = [...entryOf(from, 'greenVmA'), ...others.flatMap((to) => entryOf(to, 'greenVmB'))];
+    try {
+      const { value } = await activitiesFor(input, 'check-isolation', `${from.namespace} → ${others.length} tenants`).runProbes({
+        cluster,
+        inventory,
+        probes,
+        guest: input.scenario.guest,
+        timing: input.scenario.probes,
+      });
+      tally(result, value);
+    } catch (err) {
+      iso.errors.push({ from: from.namespace, message: rootFailure(err).message });
+      iso.settled += probes.length;
+      iso.inconclusive += probes.length;
+    }
+    publish();
+  });
+}
+
+function tally(result: TenantsResult, observations: ProbeObservation[]): void {
+  const iso = result.isolation;
+  for (const o of observations) {
+    iso.settled++;
+    if (o.verdict === 'pass') {
+      iso.passed++;
+      iso.sample ??= o;
+    } else {
+      iso[o.verdict === 'fail' ? 'failed' : 'inconclusive']++;
+      iso.exceptions.push(o);
+    }
+  }
+}
+
+/** The Web UI's current details: the phase, each count, and the tenants that failed. */
+function details(r: TenantsResult): string {
+  const ready = r.tenants.filter((t) => t.state === 'ready').length;
+  const failed = r.tenants.filter((t) => t.state === 'failed');
+  const i = r.isolation;
+  return [
+    `Tenants run ${r.status}, phase ${r.phase}`,
+    `tenants ready ${ready}/${r.tenants.length}${failed.length ? `; failed: ${failed.map((t) => `${t.namespace} (${t.failure})`).join('; ')}` : ''}`,
+    `isolation pairs settled ${i.settled}/${i.pairs}: ${i.passed} isolated, ${i.failed} reached, ${i.inconclusive} inconclusive`,
+    ...i.errors.map((e) => `probes from ${e.from} failed: ${e.message}`),
+  ].join('\n');
+}
