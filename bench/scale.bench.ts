@@ -13,7 +13,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defineBenchmark, dist, MiB, ratio, type Figure } from './harness.ts';
 
-const SCALE = 0.02;
+const SCALE = 0.1;
 /** Temporal's default limits per workflow execution (history.maxEvents, size error limit). */
 const EVENT_LIMIT = 51_200;
 const SIZE_LIMIT_BYTES = 50 * MiB;

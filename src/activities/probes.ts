@@ -31,11 +31,17 @@ export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> 
   const tries = req.probes.map((p) => tryOf(kc, consoles, p, addressOf(p, req.inventory), req.timing.connectTimeoutSeconds));
   return withProgress(async (progress) => {
     let done = 0;
+    let shownPass = false;
     return Promise.all(
       req.probes.map(async (probe, i) => {
         const observation = await settle(probe, tries[i]!, timing, clock);
         progress(`${++done}/${req.probes.length} probes settled; ${describeProbe(probe)}: ${observation.verdict} (${observation.detail})`);
-        return observation;
+        if (req.evidence !== 'failures' || observation.verdict !== 'pass') return observation;
+        if (!shownPass) {
+          shownPass = true;
+          return observation;
+        }
+        return { ...observation, evidence: observation.evidence.split('\n')[0]! };
       }),
     );
   });

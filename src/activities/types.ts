@@ -89,6 +89,12 @@ export interface ProbeRequest {
   /** The login, by reference: the password is read from the named environment variable by the worker. */
   guest: GuestConfig;
   timing: ProbeTiming;
+  /**
+   * `failures`: only probes that did not pass, and the first that did, keep their evidence; the
+   * rest keep the command line. For many probes at once (isolation across N tenants), where the
+   * evidence of thousands of passes would fill the workflow's history. Absent: all.
+   */
+  evidence?: 'all' | 'failures';
 }
 
 export interface StartTrafficRequest {

@@ -156,7 +156,7 @@ const tenants = z
   .strictObject({
     list: z.array(network).min(1).max(250).optional(),
     /** How many tenants' isolation probes run at once (each tenant probes every other from its vm-a). */
-    probeConcurrency: z.number().int().min(1).max(256).default(8),
+    probeConcurrency: z.number().int().min(1).max(256).default(16),
   })
   .superRefine((t, ctx) => {
     for (const issue of tenantListIssues(t.list ?? [])) ctx.addIssue({ code: 'custom', path: ['list', ...issue.path], message: issue.message });

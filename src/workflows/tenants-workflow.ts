@@ -113,6 +113,7 @@ async function checkIsolation(input: TenantsInput, cluster: ClusterRef, result: 
         probes,
         guest: input.scenario.guest,
         timing: input.scenario.probes,
+        evidence: 'failures',
       });
       tally(result, value);
     } catch (err) {
