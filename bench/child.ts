@@ -30,8 +30,11 @@ async function main(file: string): Promise<void> {
   if (!bench || typeof bench.run !== 'function') throw new Error(`${file}: the default export must be defineBenchmark({ title, run })`);
   const date = new Date().toISOString();
   const started = performance.now();
-  const host = await machine();
   const tmpDir = await mkdtemp(join(tmpdir(), `udn-bench-${name}-`));
+  // Before anything imports src/config/paths.ts (machine() does): it reads the data directory once,
+  // and a benchmark's sandboxes, servers and runs must not land in the user's own.
+  process.env.UDN_DEMO_DATA_DIR = join(tmpDir, 'data');
+  const host = await machine();
   // Stopped by ^C or the runner's timeout: leave no scratch files behind.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {

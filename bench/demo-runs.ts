@@ -2,7 +2,7 @@
  * Runs of the whole demo on one sandbox for the orchestration benchmarks: through DemoWorkflow on
  * a real Temporal dev server (with the real activities), or through the plain script. Each run
  * starts from a cluster without the demo's namespaces, so every run rolls out, waits and migrates
- * for real. Import it after UDN_DEMO_DATA_DIR is set: the data directory is read at import.
+ * for real. The sandbox lives in the benchmark's own data directory (bench/child.ts sets it).
  */
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';

@@ -12,10 +12,9 @@ import { defineBenchmark, dist, ratio, type Figure } from './harness.ts';
 export default defineBenchmark({
   title: 'Orchestration overhead: DemoWorkflow vs. a plain script (sandbox, instant profile)',
   async run(ctx): Promise<Figure[]> {
-    process.env.UDN_DEMO_DATA_DIR = join(ctx.tmpDir, 'data');
     const { demoBench } = await import('./demo-runs.ts');
     const bench = await demoBench({ profile: 'instant', scale: 1 }, join(ctx.tmpDir, 'sdk.log'));
-    const rounds = ctx.quick ? 1 : 3;
+    const rounds = ctx.quick ? 1 : 2;
     const perStep: number[] = [];
     const byStep: { id: string; ms: number }[] = [];
     const temporalTotals: number[] = [];

@@ -16,7 +16,6 @@ const SCALE = 0.02;
 export default defineBenchmark({
   title: `Ordering: makespan of narrative and fast vs. a sequential script and the critical path (sandbox, realistic ×${SCALE})`,
   async run(ctx): Promise<Figure[]> {
-    process.env.UDN_DEMO_DATA_DIR = join(ctx.tmpDir, 'data');
     const { demoBench } = await import('./demo-runs.ts');
     const bench = await demoBench({ profile: 'realistic', scale: SCALE }, join(ctx.tmpDir, 'sdk.log'));
     const rounds = ctx.quick ? 1 : 2;

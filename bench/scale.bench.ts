@@ -35,8 +35,7 @@ interface Sample {
 export default defineBenchmark({
   title: `Scale: TenantsWorkflow with N tenants (sandbox, realistic ×${SCALE})`,
   async run(ctx): Promise<Figure[]> {
-    const data = join(ctx.tmpDir, 'data');
-    process.env.UDN_DEMO_DATA_DIR = data;
+    const data = process.env.UDN_DEMO_DATA_DIR!;
     const [{ spawnWorker, stopWorker }, { locateTemporalCli }, { kubeConfigFor }, { deleteNamespaces }, { providerFor }, { configSchema }, { installRuntime }, tenants] = await Promise.all([
       import('../test/helpers/crash.ts'),
       import('../src/client/temporal-binary.ts'),
@@ -61,10 +60,11 @@ export default defineBenchmark({
     const workerEnv = { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: data };
     const samples: Sample[] = [];
 
-    const runOnce = async (n: number): Promise<Sample> => {
+    /** `before`: the previous N's tenants being removed while this worker bundles its workflows. */
+    const runOnce = async (n: number, before: Promise<void> = Promise.resolve()): Promise<Sample> => {
       const worker = spawnWorker(workerEnv);
       try {
-        await worker.ready;
+        await Promise.all([worker.ready, before]);
         const cpuBefore = await cpuMs(worker.pid);
         const idle = await statusKiB(worker.pid, 'VmRSS');
         // Resets VmHWM to the current RSS (proc(5), clear_refs "5"): the peak from here on is the run's.
@@ -102,21 +102,22 @@ export default defineBenchmark({
     /** Every N starts from a cluster without tenants; removing them is not measured. */
     const reset = async (n: number) => {
       const ref = await provider.existing(config.cluster.name);
-      if (ref) await deleteNamespaces(kubeConfigFor(ref), tenants.generatedTenants(n).map((t) => t.namespace), { waitMs: 300_000 });
+      if (!ref) throw new Error(`no sandbox ${config.cluster.name} in ${data} to reset`);
+      await deleteNamespaces(kubeConfigFor(ref), tenants.generatedTenants(n).map((t) => t.namespace), { waitMs: 300_000 });
     };
 
     try {
       ctx.log('warm-up: N=1 (creates the sandbox)');
       await runOnce(1);
-      await reset(1);
+      let previous = 1;
       for (const n of ns) {
-        const s = await runOnce(n);
+        const s = await runOnce(n, reset(previous));
+        previous = n;
         samples.push(s);
         ctx.log(
           `N=${n}: makespan ${(s.makespanMs / 1000).toFixed(1)} s (rollout ${(s.rolloutMs / 1000).toFixed(1)} s, isolation ${(s.isolationMs / 1000).toFixed(1)} s, ${s.pairs} pairs); ` +
             `history ${s.parentEvents} events (${(s.parentBytes / 1024).toFixed(0)} KiB), children ≤ ${Math.max(...s.childEvents)}; worker CPU ${(s.workerCpuMs / 1000).toFixed(1)} s, peak RSS ${s.workerPeakMiB.toFixed(0)} MiB`,
         );
-        await reset(n);
       }
     } finally {
       await env.teardown();

@@ -7,6 +7,7 @@ import type { DemoResult } from '../../src/model/result.ts';
 import { createWorker, installRuntime, workflowsPath } from '../../src/worker.ts';
 import { TEST_SDK_LOG } from './temporal-env.ts';
 import { demoInputFromConfig, type DemoInput } from '../../src/workflows/demo-input.ts';
+import { generatedTenants, tenantsInputFromConfig, type TenantsInput } from '../../src/workflows/tenants-input.ts';
 import { fakeActivities, type FakeBehaviour } from './fake-activities.ts';
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -27,12 +28,20 @@ export function testInput(overrides: Partial<DemoInput> = {}): DemoInput {
   return { ...input, ...overrides };
 }
 
+/** N generated tenants, with the same fast retries. */
+export function tenantsInput(n: number, probeConcurrency = 16): TenantsInput {
+  const config = configSchema.parse({ cluster: { provider: 'sandbox' }, retry: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.2, maximumAttempts: 2 } });
+  return { ...tenantsInputFromConfig(config), tenants: generatedTenants(n), probeConcurrency };
+}
+
 export interface DemoRunOptions {
   behaviour?: FakeBehaviour;
   input?: DemoInput;
   workflowId?: string;
   /** Runs while the workflow does, with its handle (e.g. to query progress). */
   during?: (handle: WorkflowHandle) => Promise<void>;
+  /** Another workflow type than DemoWorkflow, with its input (`input` is then ignored). */
+  workflow?: { type: 'TenantsWorkflow'; input: TenantsInput };
 }
 
 /** Runs DemoWorkflow on a real server with fake activities; resolves with the result or the failure. */
@@ -51,9 +60,9 @@ export async function runDemoOnClient(client: Client, address: string, opts: Dem
   }
 }
 
-export interface DemoRunOutcome {
+export interface DemoRunOutcome<R = DemoResult> {
   workflowId: string;
-  outcome: DemoResult | Error;
+  outcome: R | Error;
 }
 
 async function runDemo(client: Client, connection: NativeConnection, opts: DemoRunOptions): Promise<DemoRunOutcome> {
@@ -66,7 +75,8 @@ async function runDemo(client: Client, connection: NativeConnection, opts: DemoR
   });
   const workflowId = opts.workflowId ?? `test-demo-${randomUUID()}`;
   const outcome = await worker.runUntil(async () => {
-    const handle = await client.workflow.start('DemoWorkflow', { taskQueue, workflowId, args: [opts.input ?? testInput()] });
+    const [type, input] = opts.workflow ? [opts.workflow.type, opts.workflow.input] : ['DemoWorkflow', opts.input ?? testInput()];
+    const handle = await client.workflow.start(type, { taskQueue, workflowId, args: [input] });
     const during = opts.during?.(handle);
     const result = await handle.result().then(
       (r: DemoResult) => r,

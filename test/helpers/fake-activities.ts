@@ -31,6 +31,14 @@ const ADDRESSES: Record<string, { ip: string; node: string }> = {
   'blue/vm-a': { ip: '192.168.0.5', node: 'ovn-worker2' },
 };
 
+/** `udn-demo tenants`' generated tenants: tenant-NN's workloads on 10.NN.0.0/16, as the seed's green. */
+function tenantAddress(w: WorkloadRef): { ip: string; node: string } | undefined {
+  const tenant = /^tenant-(\d+)$/.exec(w.namespace);
+  const green = ADDRESSES[`green/${w.name}`];
+  if (!tenant || !green) return undefined;
+  return { ip: green.ip.replace(/^203\.203\./, `10.${Number(tenant[1])}.`), node: green.node };
+}
+
 export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
   const stuckLeft = new Map(Object.entries(b.stuck ?? {}));
   const enter = async (name: keyof DemoActivities) => {
@@ -48,7 +56,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
     if (attempt <= failures) throw new Error(`${name}: transient failure on attempt ${attempt}`);
   };
   const where = (w: WorkloadRef) => {
-    const a = ADDRESSES[`${w.namespace}/${w.name}`];
+    const a = ADDRESSES[`${w.namespace}/${w.name}`] ?? tenantAddress(w);
     if (!a) throw new Error(`fake cluster has no ${w.namespace}/${w.name}`);
     return a;
   };

@@ -13,7 +13,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { decideUpdate } from '../../src/workflows/operator-messages.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';
-import { runDemoWithFakes, testInput, type DemoRunOptions } from '../helpers/demo-harness.ts';
+import { runDemoWithFakes, tenantsInput, testInput, type DemoRunOptions } from '../helpers/demo-harness.ts';
 import { startTestServer } from '../helpers/temporal-env.ts';
 
 export const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));
@@ -77,6 +77,12 @@ async function main(): Promise<void> {
       const { workflowId } = await runDemoWithFakes(env, { ...options, workflowId: `demo-${name}` });
       await save(env, workflowId);
       if (name === 'passing') await save(env, `${workflowId}/live-migration`);
+    }
+    // TenantsWorkflow (`udn-demo tenants`): the parent and one tenant's child.
+    if (!(await exists(`${historiesDir}${fileForWorkflowId('tenants-passing')}`))) {
+      const { workflowId } = await runDemoWithFakes(env, { workflowId: 'tenants-passing', workflow: { type: 'TenantsWorkflow', input: tenantsInput(3, 2) } });
+      await save(env, workflowId);
+      await save(env, `${workflowId}/tenant/tenant-01`);
     }
   } finally {
     await env.teardown();

@@ -23,9 +23,9 @@ async function replayAll(options: ReplayWorkerOptions) {
 }
 
 describe('replay of committed histories', { timeout: 120_000 }, () => {
-  it('replays every recorded run (passing, retries, failed, skipped checks, child; operator decisions and a cancellation) with the current workflow code', async () => {
+  it('replays every recorded run (passing, retries, failed, skipped checks, child; operator decisions and a cancellation; tenants) with the current workflow code', async () => {
     const results = await replayAll({ workflowBundle: await demoBundle() });
-    assert.ok(results.length >= 8, `expected at least 8 histories, found ${results.length}`);
+    assert.ok(results.length >= 10, `expected at least 10 histories, found ${results.length}`);
     for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error}`);
   });
 
@@ -37,7 +37,7 @@ describe('replay of committed histories', { timeout: 120_000 }, () => {
     const results = await replayAll({ workflowBundle });
     // These runs stopped before the reordered steps, so they must still replay cleanly.
     const stoppedEarly = ['demo-failed', 'demo-operated-cancelled'];
-    const demo = results.filter((r) => !r.workflowId.includes('/') && !stoppedEarly.includes(r.workflowId));
+    const demo = results.filter((r) => r.workflowId.startsWith('demo-') && !r.workflowId.includes('/') && !stoppedEarly.includes(r.workflowId));
     assert.ok(demo.length >= 5);
     for (const r of demo) assert.ok(r.error instanceof DeterminismViolationError, `${r.workflowId} replayed without a determinism error: ${r.error}`);
     for (const id of stoppedEarly) assert.equal(results.find((r) => r.workflowId === id)?.error, undefined, id);
