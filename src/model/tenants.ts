@@ -23,8 +23,10 @@ export interface IsolationSummary {
   passed: number;
   failed: number;
   inconclusive: number;
-  /** Every pair that did not pass, with its evidence; passing pairs are counted, not listed. */
+  /** Pairs that did not pass, with their evidence (the first 50; the probing tenants' child workflows hold all); passing pairs are counted, not listed. */
   exceptions: ProbeObservation[];
+  /** Pairs that did not pass and are not listed in `exceptions`. */
+  omitted: number;
   /** One passing pair's evidence, to show what a pass rests on. */
   sample?: ProbeObservation;
   /** A tenant whose probes could not run at all (its activity failed for good): its pairs count as inconclusive. */

@@ -1,14 +1,12 @@
 import { ApplicationFailure, defineQuery, executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { TenantNetwork } from '../config/schema.ts';
 import type { ClusterRef } from '../model/cluster.ts';
-import type { ProbeObservation } from '../model/probe.ts';
-import type { PhaseTimes, TenantOutcome, TenantsResult } from '../model/tenants.ts';
-import type { WorkloadAddress } from '../model/workload.ts';
+import type { IsolationSummary, PhaseTimes, TenantOutcome, TenantsResult } from '../model/tenants.ts';
 import { activitiesFor } from './activity-options.ts';
 import { mapBounded } from './bounded.ts';
-import { demoWorkloads, pingProbe } from './demo-workloads.ts';
 import { rootFailure } from './step-tracker.ts';
-import { TenantWorkflow, tenantScenario } from './tenant-workflow.ts';
+import { TenantIsolationWorkflow, type SourceTally, type TenantAddress } from './tenant-isolation-workflow.ts';
+import { TenantWorkflow } from './tenant-workflow.ts';
 import type { TenantsInput } from './tenants-input.ts';
 
 /** The run so far, for `udn-demo tenants` and the benchmark. Clients import this. */
@@ -17,8 +15,9 @@ export const tenantsProgressQuery = defineQuery<TenantsResult>('tenantsProgress'
 /**
  * The isolation scenario at scale: N tenants, each rolled out by a child workflow of its own (at
  * the same time), then every ordered pair of ready tenants probed — tenant A's vm-a pings tenant
- * B's vm-b and must not reach it — with `probeConcurrency` tenants probing at once, each one's
- * probes in one activity. The parent's history grows by a handful of events per tenant.
+ * B's vm-b and must not reach it — with `probeConcurrency` tenants probing at once, each in a
+ * child workflow of its own. The parent's history grows by a handful of events per tenant, and
+ * by one address per pair (the probing tenants' inputs).
  */
 export async function TenantsWorkflow(input: TenantsInput): Promise<TenantsResult> {
   const { workflowId, runId } = workflowInfo();
@@ -28,7 +27,7 @@ export async function TenantsWorkflow(input: TenantsInput): Promise<TenantsResul
     status: 'running',
     phase: 'cluster',
     tenants: input.tenants.map((t) => ({ namespace: t.namespace, subnet: t.subnet, state: 'pending', addresses: [], startedAt: null, endedAt: null })),
-    isolation: { pairs: 0, settled: 0, passed: 0, failed: 0, inconclusive: 0, exceptions: [], errors: [], concurrency: input.probeConcurrency },
+    isolation: { pairs: 0, settled: 0, passed: 0, failed: 0, inconclusive: 0, exceptions: [], omitted: 0, errors: [], concurrency: input.probeConcurrency },
     phases: { cluster: times(), rollout: times(), isolation: times() },
   };
   const publish = () => setCurrentDetails(details(result));
@@ -43,7 +42,7 @@ export async function TenantsWorkflow(input: TenantsInput): Promise<TenantsResul
       }),
     ),
   );
-  await phase(result, 'isolation', publish, () => checkIsolation(input, cluster, result, publish));
+  await phase(result, 'isolation', publish, () => checkIsolation(input, cluster, result, publish, workflowId));
   const allReady = result.tenants.every((t) => t.state === 'ready');
   const iso = result.isolation;
   result.status = allReady && iso.passed === iso.pairs && iso.errors.length === 0 ? 'passed' : 'failed';
@@ -95,48 +94,43 @@ async function rollOut(input: TenantsInput, cluster: ClusterRef, tenant: TenantN
   }
 }
 
-async function checkIsolation(input: TenantsInput, cluster: ClusterRef, result: TenantsResult, publish: () => void): Promise<void> {
+async function checkIsolation(input: TenantsInput, cluster: ClusterRef, result: TenantsResult, publish: () => void, parentId: string): Promise<void> {
   const ready = result.tenants.filter((t) => t.state === 'ready');
   const iso = result.isolation;
   iso.pairs = ready.length * (ready.length - 1);
-  const vm = (t: TenantOutcome, name: 'greenVmA' | 'greenVmB') => demoWorkloads(tenantScenario(input.scenario, t))[name];
-  const entryOf = (t: TenantOutcome, name: 'greenVmA' | 'greenVmB'): WorkloadAddress[] => t.addresses.filter((a) => a.name === vm(t, name).name);
+  const address = (t: TenantOutcome, vm: 'vm-a' | 'vm-b'): TenantAddress => ({ namespace: t.namespace, ip: t.addresses.find((a) => a.name === vm)?.udnIP ?? '' });
   await mapBounded(ready, input.probeConcurrency, async (from) => {
-    const others = ready.filter((t) => t !== from);
-    if (others.length === 0) return;
-    const probes = others.map((to) => pingProbe(vm(from, 'greenVmA'), vm(to, 'greenVmB'), 'deny'));
-    const inventory = [...entryOf(from, 'greenVmA'), ...others.flatMap((to) => entryOf(to, 'greenVmB'))];
+    const to = ready.filter((t) => t !== from).map((t) => address(t, 'vm-b'));
+    if (to.length === 0) return;
     try {
-      const { value } = await activitiesFor(input, 'check-isolation', `${from.namespace} → ${others.length} tenants`).runProbes({
-        cluster,
-        inventory,
-        probes,
-        guest: input.scenario.guest,
-        timing: input.scenario.probes,
-        evidence: 'failures',
-      });
-      tally(result, value);
+      tally(
+        iso,
+        await executeChild(TenantIsolationWorkflow, {
+          workflowId: `${parentId}/isolation/${from.namespace}`,
+          args: [{ cluster, scenario: input.scenario, from: address(from, 'vm-a'), to, timeouts: input.timeouts, retry: input.retry }],
+        }),
+      );
     } catch (err) {
       iso.errors.push({ from: from.namespace, message: rootFailure(err).message });
-      iso.settled += probes.length;
-      iso.inconclusive += probes.length;
+      iso.settled += to.length;
+      iso.inconclusive += to.length;
     }
     publish();
   });
 }
 
-function tally(result: TenantsResult, observations: ProbeObservation[]): void {
-  const iso = result.isolation;
-  for (const o of observations) {
-    iso.settled++;
-    if (o.verdict === 'pass') {
-      iso.passed++;
-      iso.sample ??= o;
-    } else {
-      iso[o.verdict === 'fail' ? 'failed' : 'inconclusive']++;
-      iso.exceptions.push(o);
-    }
-  }
+/** The parent lists at most this many exceptions; the children's own histories hold the rest. */
+const MAX_LISTED = 50;
+
+function tally(iso: IsolationSummary, source: SourceTally): void {
+  iso.settled += source.pairs;
+  iso.passed += source.passed;
+  iso.failed += source.failed;
+  iso.inconclusive += source.inconclusive;
+  iso.sample ??= source.sample;
+  const room = Math.max(0, MAX_LISTED - iso.exceptions.length);
+  iso.exceptions.push(...source.exceptions.slice(0, room));
+  iso.omitted += source.omitted + Math.max(0, source.exceptions.length - room);
 }
 
 /** The Web UI's current details: the phase, each count, and the tenants that failed. */

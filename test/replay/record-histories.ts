@@ -78,11 +78,12 @@ async function main(): Promise<void> {
       await save(env, workflowId);
       if (name === 'passing') await save(env, `${workflowId}/live-migration`);
     }
-    // TenantsWorkflow (`udn-demo tenants`): the parent and one tenant's child.
+    // TenantsWorkflow (`udn-demo tenants`): the parent and one tenant's two children.
     if (!(await exists(`${historiesDir}${fileForWorkflowId('tenants-passing')}`))) {
       const { workflowId } = await runDemoWithFakes(env, { workflowId: 'tenants-passing', workflow: { type: 'TenantsWorkflow', input: tenantsInput(3, 2) } });
       await save(env, workflowId);
       await save(env, `${workflowId}/tenant/tenant-01`);
+      await save(env, `${workflowId}/isolation/tenant-01`);
     }
   } finally {
     await env.teardown();

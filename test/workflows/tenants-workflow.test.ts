@@ -29,18 +29,19 @@ describe('TenantsWorkflow (fake activities, real server)', { timeout: 120_000 },
     assert.equal(result.status, 'passed');
     assert.deepEqual(result.tenants.map((t) => [t.namespace, t.state]), [1, 2, 3, 4].map((i) => [`tenant-0${i}`, 'ready']));
     assert.deepEqual(result.tenants[2]!.addresses.map((a) => `${a.name} ${a.udnIP}`), ['webserver 10.3.0.4', 'vm-a 10.3.0.5', 'vm-b 10.3.0.6']);
-    assert.deepEqual({ ...result.isolation, sample: undefined }, { pairs: 12, settled: 12, passed: 12, failed: 0, inconclusive: 0, exceptions: [], errors: [], concurrency: 16, sample: undefined });
-    // 4 east/west probes (one per tenant) and 4 isolation batches (one per source tenant).
+    assert.deepEqual({ ...result.isolation, sample: undefined }, { pairs: 12, settled: 12, passed: 12, failed: 0, inconclusive: 0, exceptions: [], omitted: 0, errors: [], concurrency: 16, sample: undefined });
+    // 4 east/west probes (one per tenant) and 4 isolation batches (one per probing tenant).
     assert.equal(calls.filter((c) => c === 'runProbes').length, 8);
     assert.equal(calls.filter((c) => c === 'ensureCluster').length, 1);
     const parent = await env.client.workflow.getHandle(workflowId).fetchHistory();
     const children = (parent.events ?? []).flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
-    assert.deepEqual(children, [1, 2, 3, 4].map((i) => `${workflowId}/tenant/tenant-0${i}`));
-    const batches = (parent.events ?? []).flatMap((e) => {
-      const a = e.activityTaskScheduledEventAttributes;
-      return a?.activityType?.name === 'runProbes' ? [a] : [];
-    });
-    assert.equal(batches.length, 4);
+    const ids = (kind: string) => [1, 2, 3, 4].map((i) => `${workflowId}/${kind}/tenant-0${i}`);
+    assert.deepEqual(children, [...ids('tenant'), ...ids('isolation')]);
+    const parentActivities = (parent.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    assert.deepEqual(parentActivities, ['preflight', 'ensureCluster'], 'the parent only checks the cluster; children do the rest');
+    const source = await env.client.workflow.getHandle(`${workflowId}/isolation/tenant-02`).fetchHistory();
+    const scheduled = (source.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes ?? []);
+    assert.deepEqual(scheduled.map((a) => a.activityType?.name), ['runProbes']);
     for (const ev of result.tenants) assert.equal(ev.eastWest?.verdict, 'pass');
     for (const p of [result.isolation.sample!.probe]) assert.deepEqual([p.protocol, p.expect, p.from.name, 'workload' in p.to && p.to.workload.name], ['icmp', 'deny', 'vm-a', 'vm-b']);
   });

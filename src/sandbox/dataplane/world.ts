@@ -46,6 +46,7 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
   return () => {
     const endpoints: Endpoint[] = [];
     const subnets: Record<string, string[]> = {};
+    const networks = new Map<string, ReturnType<typeof primaryNetwork>>();
     for (const pod of pods.list()) {
       if (pod.status?.phase !== 'Running' || !pod.metadata?.namespace) continue;
       const ns = pod.metadata.namespace;
@@ -55,7 +56,8 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
       if (vm && vmi?.status?.nodeName !== pod.spec?.nodeName) continue;
       const ip = defaultAddress(pod);
       if (!ip) continue;
-      const { network, subnets: s } = primaryNetwork(ns);
+      if (!networks.has(ns)) networks.set(ns, primaryNetwork(ns));
+      const { network, subnets: s } = networks.get(ns)!;
       subnets[network] = s;
       endpoints.push({
         namespace: ns,
@@ -75,11 +77,21 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
   };
 }
 
+/**
+ * A pod's address, parsed once per pod object: the world is rebuilt for every packet, and watch
+ * caches replace an object when it changes, so the object itself is the cache key. Without this,
+ * parsing every pod's network status for every ping made the emulator's cost per probe grow with
+ * the cluster (N tenants probing each other: N³).
+ */
+const addresses = new WeakMap<V1Pod, string | undefined>();
+
 function defaultAddress(pod: V1Pod): string | undefined {
+  if (addresses.has(pod)) return addresses.get(pod);
   const raw = pod.metadata?.annotations?.[NETWORK_STATUS];
-  if (!raw) return undefined;
-  const entries = JSON.parse(raw) as { ips?: string[]; default?: boolean }[];
-  return entries.find((e) => e.default)?.ips?.[0];
+  const entries = raw ? (JSON.parse(raw) as { ips?: string[]; default?: boolean }[]) : [];
+  const ip = entries.find((e) => e.default)?.ips?.[0];
+  addresses.set(pod, ip);
+  return ip;
 }
 
 /** agnhost netexec serves HTTP on --http-port (8080 when not given) and answers /hostname with the pod name. */
