@@ -16,20 +16,24 @@ export interface TenantOutcome {
   endedAt: string | null;
 }
 
-/** Every ordered pair of ready tenants: the first's vm-a must not reach the second's vm-b. */
-export interface IsolationSummary {
+/** Probed pairs of tenants: exact counts, and the evidence of those that did not pass (capped). */
+export interface PairTally {
   pairs: number;
-  settled: number;
   passed: number;
   failed: number;
   inconclusive: number;
-  /** Pairs that did not pass, with their evidence (the first 50; the probing tenants' child workflows hold all); passing pairs are counted, not listed. */
+  /** Pairs that did not pass, with their evidence; passing pairs are counted, not listed. */
   exceptions: ProbeObservation[];
-  /** Pairs that did not pass and are not listed in `exceptions`. */
+  /** Pairs that did not pass and are not listed in `exceptions` (the probing tenants' child workflows hold them). */
   omitted: number;
   /** One passing pair's evidence, to show what a pass rests on. */
   sample?: ProbeObservation;
-  /** A tenant whose probes could not run at all (its activity failed for good): its pairs count as inconclusive. */
+}
+
+/** Every ordered pair of ready tenants: the first's vm-a must not reach the second's vm-b. */
+export interface IsolationSummary extends PairTally {
+  settled: number;
+  /** A tenant whose probes could not run at all (its child failed for good): its pairs count as inconclusive. */
   errors: { from: string; message: string }[];
   concurrency: number;
 }

@@ -1,6 +1,6 @@
 import type { ScenarioConfig } from '../config/schema.ts';
 import type { ClusterRef } from '../model/cluster.ts';
-import type { ProbeObservation } from '../model/probe.ts';
+import type { PairTally } from '../model/tenants.ts';
 import type { WorkloadAddress } from '../model/workload.ts';
 import { activitiesFor } from './activity-options.ts';
 import type { DemoInput } from './demo-input.ts';
@@ -22,17 +22,9 @@ export interface TenantIsolationInput extends Pick<DemoInput, 'timeouts' | 'retr
   to: TenantAddress[];
 }
 
-/** One probing tenant's pairs: exact counts, and the evidence of what did not pass (capped). */
-export interface SourceTally {
+/** One probing tenant's pairs. */
+export interface SourceTally extends PairTally {
   from: string;
-  pairs: number;
-  passed: number;
-  failed: number;
-  inconclusive: number;
-  exceptions: ProbeObservation[];
-  /** Exceptions counted but not listed (beyond MAX_EXCEPTIONS). */
-  omitted: number;
-  sample?: ProbeObservation;
 }
 
 const MAX_EXCEPTIONS = 10;
