@@ -8,6 +8,7 @@ import type { DemoActivities } from './activities/types.ts';
 import type { Config, TemporalConfig } from './config/schema.ts';
 import { InputError } from './errors.ts';
 import { loadFaults } from './sandbox/index.ts';
+import { cachedWorkflowBundle } from './workflow-bundle.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -54,7 +55,7 @@ export interface WorkerOptions {
   /** Tests pass fakes here; production uses the real bodies. Either way they are instrumented. */
   activities?: DemoActivities;
   identity?: string;
-  /** A prebuilt bundle (tests build one and reuse it); otherwise the workflows are bundled here. */
+  /** A prebuilt bundle (tests build one and reuse it); otherwise the cached bundle of these sources. */
   workflowBundle?: WorkflowBundle;
   /** Transient failures to inject (the sandbox faults file's `activityFailures`). */
   injectFailures?: InjectedFailures;
@@ -65,7 +66,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.temporal.namespace,
     taskQueue: opts.temporal.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    workflowBundle: opts.workflowBundle ?? (await cachedWorkflowBundle(workflowsPath)),
     activities: instrument(opts.activities ?? createActivities(), opts.injectFailures),
     ...(opts.identity ? { identity: opts.identity } : {}),
     // The worker stops on SIGINT/SIGTERM itself and lets running activities finish or heartbeat-fail.
