@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -39,9 +39,15 @@ async function sourcesHash(): Promise<string> {
   return hash.digest('hex').slice(0, 24);
 }
 
+/**
+ * Bundles of other versions go once they are a day old: not at once, because another checkout
+ * (or a CI run beside this one) may be about to load its own.
+ */
 async function removeOtherBundles(keep: string): Promise<void> {
+  const dayAgo = Date.now() - 24 * 3600_000;
   for (const f of await readdir(bundlesDir()).catch(() => [] as string[])) {
-    if (f !== keep && !f.endsWith('.partial')) await rm(join(bundlesDir(), f), { force: true });
+    const file = join(bundlesDir(), f);
+    if (f !== keep && (await stat(file).then((st) => st.mtimeMs < dayAgo, () => false))) await rm(file, { force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -7,19 +7,22 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 
 describe('cached workflow bundle', { timeout: 120_000 }, () => {
-  it('bundles the workflow code once per version of the sources, serves the file after that, and removes stale bundles', async () => {
+  it('bundles the workflow code once per version of the sources, serves the file after that, and removes bundles a day old', async () => {
     process.env.UDN_DEMO_CACHE_DIR = await mkdtemp(join(tmpdir(), 'udn-bundle-'));
     // paths.ts reads the cache directory at import: import after setting it.
     const [{ cachedWorkflowBundle }, { workflowsPath }] = await Promise.all([import('../../src/workflow-bundle.ts'), import('../../src/worker.ts')]);
     const dir = join(process.env.UDN_DEMO_CACHE_DIR, 'workflow-bundles');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'stale0000.js'), '// an older version of the sources');
+    await writeFile(join(dir, 'stale0000.js'), '// an older version of the sources, two days old');
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
+    await utimes(join(dir, 'stale0000.js'), twoDaysAgo, twoDaysAgo);
+    await writeFile(join(dir, 'other0000.js'), '// another checkout, bundled just now');
 
     const first = await cachedWorkflowBundle(workflowsPath);
     const code = await readFile(first.codePath, 'utf8');
     for (const type of ['DemoWorkflow', 'LiveMigrationWorkflow', 'TenantsWorkflow', 'TenantWorkflow', 'TenantIsolationWorkflow']) assert.match(code, new RegExp(`\\b${type}\\b`));
-    assert.deepEqual(await readdir(dir), [first.codePath.split('/').at(-1)], 'the stale bundle is gone, no partial file is left');
+    assert.deepEqual((await readdir(dir)).sort(), [first.codePath.split('/').at(-1), 'other0000.js'].sort(), "the stale bundle is gone, another checkout's fresh one stays, no partial file is left");
 
     const written = (await stat(first.codePath)).mtimeMs;
     const second = await cachedWorkflowBundle(workflowsPath);
