@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DemoResult, StepState } from '../model/result.ts';
 import { closedResult, openProgress } from './outcome.ts';
+import { NO_WORKER_HINT, pollUntilSettled } from './poll-until-settled.ts';
 import { awaitingLines, formatDuration, stepLine } from './render.ts';
 
 export interface FollowOptions {
@@ -21,9 +21,6 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
   const states = new Map<string, StepState>();
   const retriesSeen = new Set<string>();
   let lastStill = Date.now();
-  let settled = false;
-  const done = closedResult(handle, { say: opts.print }).finally(() => (settled = true));
-  done.catch(() => undefined);
 
   let asked = '';
   const show = (p: DemoResult) => {
@@ -38,7 +35,7 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
     asked = ask;
   };
 
-  for (let tick = 0; !settled; tick++) {
+  const result = await pollUntilSettled(closedResult(handle, { say: opts.print }), pollMs, async (tick) => {
     const progress = await openProgress(client, handle);
     if (progress) show(progress);
     await showPending(handle, retriesSeen, opts.print);
@@ -47,10 +44,8 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
       opts.print(`  … ${running.id} still running after ${formatDuration(Date.now() - Date.parse(running.startedAt))}`);
       lastStill = Date.now();
     }
-    if (!progress && tick === 10) opts.print('  … no worker has answered yet; start one with `udn-demo worker` if none is running');
-    await Promise.race([done.catch(() => undefined), sleep(pollMs)]);
-  }
-  const result = await done;
+    if (!progress && tick === 10) opts.print(NO_WORKER_HINT);
+  });
   show(result);
   return result;
 }

@@ -9,6 +9,7 @@ import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerTenants } from './commands/tenants.ts';
 import { registerTeardown } from './commands/teardown.ts';
 import { registerWorker } from './commands/worker.ts';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
       outputError: (text, write) => write(`udn-demo: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
     });
   registerRun(program);
+  registerTenants(program);
   registerWorker(program);
   registerStatus(program);
   registerList(program);

@@ -1,22 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import type { DemoResult } from '../model/result.ts';
 import { progressQuery } from '../workflows/queries.ts';
-
-const UNAVAILABLE = 14;
-const DEADLINE_EXCEEDED = 4;
-const GIVE_UP_AFTER_MS = 10 * 60_000;
-
-/** The server did not answer (down, restarting, unreachable): the run itself is unaffected. */
-function serverUnavailable(err: unknown): boolean {
-  for (let cur: unknown = err; cur instanceof Error; cur = cur.cause) {
-    const code = (cur as { code?: unknown }).code;
-    if (code === UNAVAILABLE || code === DEADLINE_EXCEEDED) return true;
-  }
-  return false;
-}
+import { serverUnavailable, untilServerAnswers } from './server-outage.ts';
 
 /**
  * The result of a closed run, waiting for it to close. A run that failed in a step carries its
@@ -25,23 +12,7 @@ function serverUnavailable(err: unknown): boolean {
  * goes on regardless, and giving up would also stop a worker that shares this process.
  */
 export async function closedResult(handle: WorkflowHandle, opts: { say?: (line: string) => void } = {}): Promise<DemoResult> {
-  let unreachableSince: number | undefined;
-  let said = 0;
-  for (;;) {
-    try {
-      return await resultOf(handle);
-    } catch (err) {
-      if (!serverUnavailable(err)) throw err;
-      unreachableSince ??= Date.now();
-      const away = Date.now() - unreachableSince;
-      if (away > GIVE_UP_AFTER_MS) throw new InfrastructureError(`the Temporal server has not answered for ${Math.round(away / 60_000)} min; the run may still be going: resume with \`udn-demo run --workflow-id ${handle.workflowId}\``);
-      if (Date.now() - said >= 30_000) {
-        opts.say?.(`  … the Temporal server does not answer (${errorMessage(err)}); still waiting for run ${handle.workflowId}`);
-        said = Date.now();
-      }
-      await sleep(2_000);
-    }
-  }
+  return untilServerAnswers(handle.workflowId, 'run', () => resultOf(handle), opts.say);
 }
 
 async function resultOf(handle: WorkflowHandle): Promise<DemoResult> {

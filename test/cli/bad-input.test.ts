@@ -12,7 +12,7 @@ import { startTestServer } from '../helpers/temporal-env.ts';
  * Bad input, end to end through the real CLI: each gives one readable line naming the problem,
  * exit code 2, no stack trace, and creates nothing (the data directory stays empty).
  */
-describe('bad input: one line, exit 2, nothing created', { timeout: 300_000 }, () => {
+describe('bad input: one line, exit 2, nothing created', { timeout: 600_000 }, () => {
   let dir: string;
   let dataDir: string;
   before(async () => {
@@ -20,8 +20,8 @@ describe('bad input: one line, exit 2, nothing created', { timeout: 300_000 }, (
     dataDir = await mkdtemp(join(tmpdir(), 'udn-bad-data-'));
   });
 
-  /** [what, config file content (YAML text or bytes), the line's pattern] */
-  const configs: [string, string | Buffer, RegExp][] = [
+  /** [what, config file content (YAML text or bytes), the line's pattern, the command (default `run`)] */
+  const configs: [string, string | Buffer, RegExp, string?][] = [
     ['a port of the wrong type', 'scenario:\n  webserverPort: abc\n', /scenario\.webserverPort: .*expected number/],
     ['a port out of range', 'scenario:\n  webserverPort: 70000\n', /scenario\.webserverPort: /],
     ['an unknown top-level key', 'scenaro: {}\n', /scenaro/],
@@ -48,13 +48,16 @@ describe('bad input: one line, exit 2, nothing created', { timeout: 300_000 }, (
     ['random bytes', randomBytes(512), /binary data, expected YAML/],
     ['a negative decision deadline', 'operator: { decisionTimeoutSeconds: -1 }\n', /operator\.decisionTimeoutSeconds/],
     ['a faults file that does not exist', 'sandbox: { faultsFile: no-such-faults.yaml }\n', /faults .*no-such-faults\.yaml: no such file/],
+    ['tenants whose subnets overlap', 'tenants:\n  list:\n    - { namespace: t1, subnet: 10.1.0.0/16 }\n    - { namespace: t2, subnet: 10.1.128.0/17 }\n', /tenants\.list\.1\.subnet: 10\.1\.128\.0\/17 overlaps tenant 0's 10\.1\.0\.0\/16/, 'tenants'],
+    ['two tenants in one namespace', 'tenants:\n  list:\n    - { namespace: t1, subnet: 10.1.0.0/16 }\n    - { namespace: t1, subnet: 10.2.0.0/16 }\n', /tenants\.list\.1\.namespace: "t1" is already tenant 0's namespace/, 'tenants'],
+    ['a probe concurrency of zero', 'tenants: { probeConcurrency: 0 }\n', /tenants\.probeConcurrency/, 'tenants'],
     ['an unreadable Temporal client key', 'temporal: { tls: { clientCertPath: /nonexistent/client.pem, clientKeyPath: /nonexistent/client.key } }\n', /temporal\.tls\.clientCertPath: cannot read \/nonexistent\/client\.pem: ENOENT/],
   ];
-  for (const [what, content, expected] of configs) {
+  for (const [what, content, expected, command = 'run'] of configs) {
     it(`config: ${what}`, async () => {
       const file = join(dir, `${what.replace(/\W+/g, '-')}.yaml`);
       await writeFile(file, content);
-      const r = await cli(['run', '--sandbox', '--config', file], { UDN_DEMO_DATA_DIR: dataDir });
+      const r = await cli([command, '--sandbox', '--config', file], { UDN_DEMO_DATA_DIR: dataDir });
       assert.equal(r.exitCode, 2, r.stderr);
       assert.match(assertOneLineError(r), expected);
       assert.deepEqual(await readdir(dataDir), [], 'nothing created');
@@ -69,11 +72,18 @@ describe('bad input: one line, exit 2, nothing created', { timeout: 300_000 }, (
     ['a workflow id with a path in it', ['report', '../../etc/passwd'], /workflow id "\.\.\/\.\.\/etc\/passwd" must be/],
     ['a list limit of zero', ['list', '--limit', '0'], /--limit must be a whole number from 1 to 1000/],
     ['a retry for a step that does not exist', ['retry', 'some-run', '--step', 'wait-purple-ready'], /--step "wait-purple-ready" is not a step; steps: preflight, /],
+    ['no tenants', ['tenants', '--sandbox', '--count', '0'], /^udn-demo: --count must be a whole number from 1 to 250, got "0"$/],
+    ['more tenants than subnets are made for', ['tenants', '--sandbox', '--count', '251'], /^udn-demo: --count must be a whole number from 1 to 250, got "251"$/],
+    ['a tenant count that is not a number', ['tenants', '--count', 'abc'], /^udn-demo: --count must be a whole number from 1 to 250, got "abc"$/],
+    ['a fractional tenant count', ['tenants', '--count', '2.5'], /--count must be a whole number from 1 to 250, got "2\.5"/],
+    ['a probe concurrency above its bound', ['tenants', '--count', '4', '--probe-concurrency', '257'], /^udn-demo: --probe-concurrency must be a whole number from 1 to 256, got "257"$/],
     ['a workflow id with spaces to skip', ['skip', 'my run'], /workflow id "my run" must be/],
   ];
   for (const [what, args, expected] of flags) {
     it(`flags: ${what}`, async () => {
-      const r = await cli(args, { UDN_DEMO_DATA_DIR: dataDir });
+      // A server nobody listens on: a bad flag that slipped through fails here instead of starting
+      // the dev server on the machine's shared default ports (7233/8233).
+      const r = await cli(args, { UDN_DEMO_DATA_DIR: dataDir, TEMPORAL_ADDRESS: '127.0.0.1:1' });
       assert.equal(r.exitCode, 2, r.stderr);
       assert.match(assertOneLineError(r), expected);
       assert.deepEqual(await readdir(dataDir), [], 'nothing created');
