@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import getPort from 'get-port';
 import { assertOneLineError, cli } from '../helpers/cli.ts';
 
-describe('udn-demo usage and input errors (no server needed)', { timeout: 120_000 }, () => {
+describe('udn-demo usage and input errors (no server needed)', { timeout: 300_000 }, () => {
   it('--help lists every command, and each command has its own --help', async () => {
     const top = await cli(['--help']);
     assert.equal(top.exitCode, 0);
