@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { locateTemporalCli } from '../../src/client/temporal-binary.ts';
 import { installRuntime } from '../../src/worker.ts';
@@ -17,4 +18,21 @@ export async function startTestServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1' },
   });
+}
+
+/** A dev server for the describe block this is called in: up before its tests, torn down after. */
+export function useTestServer(): { readonly env: TestWorkflowEnvironment } {
+  let env: TestWorkflowEnvironment | undefined;
+  before(async () => {
+    env = await startTestServer();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+  return {
+    get env() {
+      if (!env) throw new Error('the test server is not up yet');
+      return env;
+    },
+  };
 }

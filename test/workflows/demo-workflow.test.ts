@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DemoActivities } from '../../src/activities/types.ts';
 import { STEP_IDS } from '../../src/config/steps.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';
 import { runDemoWithFakes } from '../helpers/demo-harness.ts';
-import { startTestServer } from '../helpers/temporal-env.ts';
+import { useTestServer } from '../helpers/temporal-env.ts';
 
 const CHECK_IDS = ['east-west', 'egress', 'live-migration', 'isolation-blue-to-green', 'isolation-green-to-blue', 'netpol-baseline-9000', 'netpol-blocks-9000', 'netpol-allows-9001'];
 
@@ -21,17 +20,11 @@ function failedResult(outcome: DemoResult | Error): DemoResult {
 }
 
 describe('DemoWorkflow with fake activities on a real dev server', { timeout: 240_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  before(async () => {
-    env = await startTestServer();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const server = useTestServer();
 
   it('runs every step in the seed order and passes all eight checks', async () => {
     const calls: (keyof DemoActivities)[] = [];
-    const { outcome, workflowId } = await runDemoWithFakes(env, { behaviour: { calls } });
+    const { outcome, workflowId } = await runDemoWithFakes(server.env, { behaviour: { calls } });
     assert.ok(!(outcome instanceof Error), String(outcome));
     assert.equal(outcome.status, 'passed');
     assert.equal(outcome.workflowId, workflowId);
@@ -54,7 +47,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
   });
 
   it('returns the result contract: exactly these keys, a check with evidence, the child workflow under an explicit id', async () => {
-    const { outcome, workflowId } = await runDemoWithFakes(env);
+    const { outcome, workflowId } = await runDemoWithFakes(server.env);
     assert.ok(!(outcome instanceof Error));
     assert.deepEqual(Object.keys(outcome).sort(), ['checks', 'migration', 'runId', 'status', 'steps', 'workflowId']);
     assert.deepEqual(Object.keys(outcome.steps[0]!).sort(), ['attempts', 'endedAt', 'id', 'outcome', 'startedAt', 'state', 'title']);
@@ -62,13 +55,13 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
     assert.deepEqual(Object.keys(eastWest).sort(), ['description', 'evidence', 'expected', 'id', 'observed', 'passed', 'probes']);
     assert.match(eastWest.expected, /green\/vm-a → green\/webserver http:9000\/hostname: reachable/);
     assert.deepEqual(eastWest.evidence, ['webserver']);
-    const child = await env.client.workflow.getHandle(`${workflowId}/live-migration`).describe();
+    const child = await server.env.client.workflow.getHandle(`${workflowId}/live-migration`).describe();
     assert.equal(child.type, 'LiveMigrationWorkflow');
   });
 
   it('retries an activity that fails twice, and the run passes with the attempts recorded', async () => {
     const calls: (keyof DemoActivities)[] = [];
-    const { outcome } = await runDemoWithFakes(env, { behaviour: { calls, failFirst: { ensureCluster: 2 } } });
+    const { outcome } = await runDemoWithFakes(server.env, { behaviour: { calls, failFirst: { ensureCluster: 2 } } });
     assert.ok(!(outcome instanceof Error), String(outcome));
     assert.equal(outcome.status, 'passed');
     assert.equal(outcome.steps.find((s) => s.id === 'ensure-cluster')?.attempts, 3);
@@ -77,7 +70,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
 
   it('fails fast on a non-retryable error, keeping what ran and naming the step', async () => {
     const calls: (keyof DemoActivities)[] = [];
-    const { outcome } = await runDemoWithFakes(env, { behaviour: { calls, failHard: 'waitReady' } });
+    const { outcome } = await runDemoWithFakes(server.env, { behaviour: { calls, failHard: 'waitReady' } });
     const result = failedResult(outcome);
     assert.equal(calls.filter((c) => c === 'waitReady').length, 1, 'no retry of a non-retryable failure');
     assert.equal(result.status, 'failed');
@@ -90,7 +83,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
   });
 
   it('fails the step once retries are exhausted, with the attempt count', async () => {
-    const { outcome } = await runDemoWithFakes(env, { behaviour: { failFirst: { applyManifests: 99 } } });
+    const { outcome } = await runDemoWithFakes(server.env, { behaviour: { failFirst: { applyManifests: 99 } } });
     const result = failedResult(outcome);
     const step = result.steps.find((s) => s.id === 'apply-green-network')!;
     assert.equal(step.state, 'failed');
@@ -102,7 +95,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let seen: DemoResult | undefined;
-    const { outcome } = await runDemoWithFakes(env, {
+    const { outcome } = await runDemoWithFakes(server.env, {
       behaviour: { onCall: (name) => (name === 'waitReady' ? held : undefined) },
       during: async (handle) => {
         for (let i = 0; i < 200 && !seen; i++) {
@@ -121,7 +114,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
   });
 
   it('completes with status failed when a check fails, and still runs every step', async () => {
-    const { outcome } = await runDemoWithFakes(env, { behaviour: { failingProbe: (p) => p.expect === 'deny' && p.protocol === 'icmp' } });
+    const { outcome } = await runDemoWithFakes(server.env, { behaviour: { failingProbe: (p) => p.expect === 'deny' && p.protocol === 'icmp' } });
     assert.ok(!(outcome instanceof Error), String(outcome));
     assert.equal(outcome.status, 'failed');
     const failed = outcome.checks.filter((c) => !c.passed).map((c) => c.id);
@@ -131,7 +124,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
 
   it('skips checks whose activities have not landed, goes on with the rest, and cannot pass', async () => {
     const calls: (keyof DemoActivities)[] = [];
-    const { outcome } = await runDemoWithFakes(env, { behaviour: { calls, notImplemented: ['runProbes', 'startTraffic'] } });
+    const { outcome } = await runDemoWithFakes(server.env, { behaviour: { calls, notImplemented: ['runProbes', 'startTraffic'] } });
     assert.ok(!(outcome instanceof Error), String(outcome));
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.failure?.type, 'NotImplemented');
@@ -144,7 +137,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
   });
 
   it('never skips a prerequisite: a cluster step that has not landed stops the run', async () => {
-    const { outcome } = await runDemoWithFakes(env, { behaviour: { notImplemented: ['ensureCluster'] } });
+    const { outcome } = await runDemoWithFakes(server.env, { behaviour: { notImplemented: ['ensureCluster'] } });
     const result = failedResult(outcome);
     assert.equal(result.failure?.step, 'ensure-cluster');
     assert.equal(result.steps.find((s) => s.id === 'apply-green-network')?.state, 'pending');

@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { STEP_IDS, type StepId } from '../../src/config/steps.ts';
 import { CHECK_IDS } from '../../src/model/result.ts';
 import { STEP_NEEDS, criticalPath, runAsGraph } from '../../src/workflows/step-graph.ts';
 import { runDemoWithFakes, testInput } from '../helpers/demo-harness.ts';
-import { startTestServer } from '../helpers/temporal-env.ts';
+import { useTestServer } from '../helpers/temporal-env.ts';
 
 describe('ordering: fast', { timeout: 120_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  before(async () => {
-    env = await startTestServer();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const server = useTestServer();
 
   it('starts every step once the steps it needs have ended, runs independent ones side by side, and passes', async () => {
-    const { outcome } = await runDemoWithFakes(env, {
+    const { outcome } = await runDemoWithFakes(server.env, {
       input: testInput({ ordering: 'fast' }),
       // Long enough that overlap shows in the step times.
       behaviour: { onCall: (name) => (name === 'waitReady' || name === 'migrateVmi' ? sleep(400) : undefined) },
@@ -35,7 +28,7 @@ describe('ordering: fast', { timeout: 120_000 }, () => {
   });
 
   it('the narrative ordering stays one step at a time, in the seed order', async () => {
-    const { outcome } = await runDemoWithFakes(env, { input: testInput({ ordering: 'narrative' }), behaviour: { onCall: (name) => (name === 'waitReady' ? sleep(100) : undefined) } });
+    const { outcome } = await runDemoWithFakes(server.env, { input: testInput({ ordering: 'narrative' }), behaviour: { onCall: (name) => (name === 'waitReady' ? sleep(100) : undefined) } });
     assert.ok(!(outcome instanceof Error), String(outcome));
     for (let i = 1; i < outcome.steps.length; i++) assert.ok(Date.parse(outcome.steps[i - 1]!.endedAt!) <= Date.parse(outcome.steps[i]!.startedAt!), outcome.steps[i]!.id);
   });

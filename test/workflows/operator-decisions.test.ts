@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DemoActivities } from '../../src/activities/types.ts';
 import type { StepId } from '../../src/config/steps.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { MEMO_KEY, cleanupScopeSignal, decideUpdate, type RunMemo } from '../../src/workflows/operator-messages.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';
 import { runDemoWithFakes, testInput } from '../helpers/demo-harness.ts';
-import { startTestServer } from '../helpers/temporal-env.ts';
+import { useTestServer } from '../helpers/temporal-env.ts';
 
 const operated = (decisionTimeoutSeconds = 120) => testInput({ operator: { decisionTimeoutSeconds } });
 
@@ -29,20 +28,14 @@ async function memoOf(handle: WorkflowHandle): Promise<RunMemo | undefined> {
 }
 
 describe('a step that fails for good waits for an operator', { timeout: 240_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  before(async () => {
-    env = await startTestServer();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const server = useTestServer();
 
   it('retry runs the failed step again; it waits again while the step keeps failing, and the run passes once it succeeds', async () => {
     const calls: (keyof DemoActivities)[] = [];
     let seen: DemoResult | undefined;
     let memo: RunMemo | undefined;
     let details: string | undefined;
-    const { outcome } = await runDemoWithFakes(env, {
+    const { outcome } = await runDemoWithFakes(server.env, {
       input: operated(),
       behaviour: { calls, stuck: { waitReady: 2 } },
       during: async (handle) => {
@@ -74,7 +67,7 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
   });
 
   it('skip records the step as skipped and goes on; the run cannot pass, and the rest still runs', async () => {
-    const { outcome, workflowId } = await runDemoWithFakes(env, {
+    const { outcome, workflowId } = await runDemoWithFakes(server.env, {
       input: operated(),
       behaviour: { stuck: { collectTraffic: 99 } },
       during: async (handle) => {
@@ -91,22 +84,22 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
     assert.equal(outcome.failure?.step, 'live-migration');
     assert.ok(outcome.steps.filter((s) => s.id !== 'live-migration').every((s) => s.state === 'succeeded'));
     assert.equal(outcome.checks.length, 7, 'every check but the skipped one');
-    assert.deepEqual(await memoOf(env.client.workflow.getHandle(workflowId)), { status: 'failed', step: 'live-migration', checks: '7/7' });
+    assert.deepEqual(await memoOf(server.env.client.workflow.getHandle(workflowId)), { status: 'failed', step: 'live-migration', checks: '7/7' });
   });
 
   it('at the deadline nobody answered: the run fails with the reason, the decision recorded as the deadline', async () => {
-    const { outcome, workflowId } = await runDemoWithFakes(env, { input: operated(1), behaviour: { stuck: { discoverAddresses: 99 } } });
+    const { outcome, workflowId } = await runDemoWithFakes(server.env, { input: operated(1), behaviour: { stuck: { discoverAddresses: 99 } } });
     assert.ok(outcome instanceof WorkflowFailedError);
     const cause = outcome.cause as ApplicationFailure;
     assert.equal(cause.type, 'StepFailed');
     const result = cause.details?.[0] as DemoResult;
     assert.equal(result.failure?.step, 'wait-green-ready', 'the wait step discovers addresses too');
     assert.deepEqual(result.decisions?.map((d) => d.action), ['deadline']);
-    assert.deepEqual(await memoOf(env.client.workflow.getHandle(workflowId)), { status: 'failed', step: 'wait-green-ready' });
+    assert.deepEqual(await memoOf(server.env.client.workflow.getHandle(workflowId)), { status: 'failed', step: 'wait-green-ready' });
   });
 
   it('invalid input never waits: no decision can fix it', async () => {
-    const { outcome } = await runDemoWithFakes(env, { input: operated(), behaviour: { failHard: 'applyManifests' } });
+    const { outcome } = await runDemoWithFakes(server.env, { input: operated(), behaviour: { failHard: 'applyManifests' } });
     assert.ok(outcome instanceof WorkflowFailedError);
     assert.equal(((outcome.cause as ApplicationFailure).details?.[0] as DemoResult).decisions, undefined);
   });
@@ -114,7 +107,7 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
   it('a decision while nothing waits is refused, and the run goes on', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const { outcome } = await runDemoWithFakes(env, {
+    const { outcome } = await runDemoWithFakes(server.env, {
       input: operated(),
       behaviour: { onCall: (name) => (name === 'waitReady' ? held : undefined) },
       during: async (handle) => {
@@ -131,7 +124,7 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
     const calls: (keyof DemoActivities)[] = [];
     let final: DemoResult | undefined;
     let memo: RunMemo | undefined;
-    const { outcome } = await runDemoWithFakes(env, {
+    const { outcome } = await runDemoWithFakes(server.env, {
       input: operated(),
       behaviour: { calls, stuck: { waitReady: 99 } },
       during: async (handle) => {
@@ -153,7 +146,7 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
   it('cancel mid-step with --remove-cluster: the running step is cancelled, the cleanup removes the cluster', async () => {
     const calls: (keyof DemoActivities)[] = [];
     let final: DemoResult | undefined;
-    const { outcome, workflowId } = await runDemoWithFakes(env, {
+    const { outcome, workflowId } = await runDemoWithFakes(server.env, {
       input: operated(),
       behaviour: { calls, onCall: (name) => (name === 'runProbes' && !calls.includes('cleanupRun') ? sleep(60_000) : undefined) },
       during: async (handle) => {
@@ -167,6 +160,6 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
     assert.ok(outcome instanceof WorkflowFailedError && outcome.cause instanceof CancelledFailure, String(outcome));
     assert.equal(final?.steps.find((s) => s.id === 'check-east-west')?.outcome, 'cancelled');
     assert.deepEqual(final?.cleanup, { removed: ['sandbox cluster ovn'] });
-    assert.deepEqual(await memoOf(env.client.workflow.getHandle(workflowId)), { status: 'cancelled', step: 'check-east-west', removed: ['sandbox cluster ovn'] });
+    assert.deepEqual(await memoOf(server.env.client.workflow.getHandle(workflowId)), { status: 'cancelled', step: 'check-east-west', removed: ['sandbox cluster ovn'] });
   });
 });

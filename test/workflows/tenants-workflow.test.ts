@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, it } from 'node:test';
 import type { DemoActivities } from '../../src/activities/types.ts';
 import type { TenantsResult } from '../../src/model/tenants.ts';
 import type { TenantsInput } from '../../src/workflows/tenants-input.ts';
 import { runDemoWithFakes, tenantsInput } from '../helpers/demo-harness.ts';
 import type { FakeBehaviour } from '../helpers/fake-activities.ts';
-import { startTestServer } from '../helpers/temporal-env.ts';
+import { useTestServer } from '../helpers/temporal-env.ts';
 
 describe('TenantsWorkflow (fake activities, real server)', { timeout: 120_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  before(async () => {
-    env = await startTestServer();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const server = useTestServer();
 
   const run = async (input: TenantsInput, behaviour: FakeBehaviour = {}) => {
-    const { workflowId, outcome } = await runDemoWithFakes(env, { workflow: { type: 'TenantsWorkflow', input }, behaviour });
+    const { workflowId, outcome } = await runDemoWithFakes(server.env, { workflow: { type: 'TenantsWorkflow', input }, behaviour });
     assert.ok(!(outcome instanceof Error), String(outcome));
     return { workflowId, result: outcome as unknown as TenantsResult };
   };
@@ -33,13 +26,13 @@ describe('TenantsWorkflow (fake activities, real server)', { timeout: 120_000 },
     // 4 east/west probes (one per tenant) and 4 isolation batches (one per probing tenant).
     assert.equal(calls.filter((c) => c === 'runProbes').length, 8);
     assert.equal(calls.filter((c) => c === 'ensureCluster').length, 1);
-    const parent = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const parent = await server.env.client.workflow.getHandle(workflowId).fetchHistory();
     const children = (parent.events ?? []).flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
     const ids = (kind: string) => [1, 2, 3, 4].map((i) => `${workflowId}/${kind}/tenant-0${i}`);
     assert.deepEqual(children, [...ids('tenant'), ...ids('isolation')]);
     const parentActivities = (parent.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     assert.deepEqual(parentActivities, ['preflight', 'ensureCluster'], 'the parent only checks the cluster; children do the rest');
-    const source = await env.client.workflow.getHandle(`${workflowId}/isolation/tenant-02`).fetchHistory();
+    const source = await server.env.client.workflow.getHandle(`${workflowId}/isolation/tenant-02`).fetchHistory();
     const scheduled = (source.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes ?? []);
     assert.deepEqual(scheduled.map((a) => a.activityType?.name), ['runProbes']);
     for (const ev of result.tenants) assert.equal(ev.eastWest?.verdict, 'pass');
