@@ -29,7 +29,8 @@ export async function applyManifests(req: ApplyRequest): Promise<ApplyOutcome> {
   const objects = await renderBundle(req.bundle, req.scenario);
   const kc = kubeConfigFor(req.cluster);
   try {
-    const removed = req.bundle === 'green-network' ? await removeLeftovers(kc, req.scenario) : [];
+    // A tenant has green's shape: a demo run in its namespace leaves the same later phases behind.
+    const removed = req.bundle === 'green-network' || req.bundle === 'tenant' ? await removeLeftovers(kc, req.scenario) : [];
     return { bundle: req.bundle, objects: [...removed, ...(await applyObjects(kc, objects))] };
   } catch (err) {
     rethrowApi(`apply ${req.bundle}`, err);

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { applyManifests } from '../../src/activities/kubernetes.ts';
 import { discover } from '../../src/cluster/addresses.ts';
 import { applyObjects, deleteObjects } from '../../src/cluster/apply.ts';
 import { kubeConfigFor } from '../../src/cluster/kube.ts';
@@ -61,6 +62,29 @@ describe('Kubernetes activities against the sandbox', { timeout: 180_000 }, () =
     assert.deepEqual(await deleteObjects(kc, workloads), ['VirtualMachine/green/vm-b', 'VirtualMachine/green/vm-a', 'Pod/green/webserver']);
     await eventually('green workloads gone', () => clientsFor(s.kubeconfigPath!).core.listNamespacedPod({ namespace: 'green' }), (l) => !l.items.some((p) => p.metadata?.name === 'webserver'));
     assert.deepEqual(await deleteObjects(kc, workloads), []);
+  });
+
+  it("the tenant bundle is green's shape in the tenant's namespace and subnet, and clears a demo run's later phases there", async () => {
+    const s = await freshSandbox();
+    sandboxes.push(s);
+    const cluster = { provider: 'sandbox' as const, name: 't', kubeconfigPath: s.kubeconfigPath! };
+    const tenant = { ...scenario, green: { namespace: 'tenant-07', subnet: '10.7.0.0/16' } };
+    const first = await applyManifests({ cluster, bundle: 'tenant', scenario: tenant });
+    assert.deepEqual(first.objects.map((o) => `${o.kind}/${o.namespace ?? ''}/${o.name}:${o.action}`), [
+      'Namespace//tenant-07:created',
+      'UserDefinedNetwork/tenant-07/namespace-scoped:created',
+      'Pod/tenant-07/webserver:created',
+      'VirtualMachine/tenant-07/vm-a:created',
+      'VirtualMachine/tenant-07/vm-b:created',
+    ]);
+    const udn = await clientsFor(s.kubeconfigPath!).custom.getNamespacedCustomObject({ group: 'k8s.ovn.org', version: 'v1', namespace: 'tenant-07', plural: 'userdefinednetworks', name: 'namespace-scoped' });
+    assert.deepEqual(udn.spec.layer2.subnets, ['10.7.0.0/16']);
+    // What a demo run's later phases leave in the namespace: its policy would decide the tenant's checks.
+    const kc = kubeConfigFor(cluster);
+    await applyObjects(kc, [...(await renderBundle('netpol', tenant)), ...(await renderBundle('new-webserver', tenant))]);
+    const again = await applyManifests({ cluster, bundle: 'tenant', scenario: tenant });
+    const changed = again.objects.filter((o) => o.action !== 'unchanged').map((o) => `${o.kind}/${o.namespace}/${o.name}:${o.action}`);
+    assert.deepEqual(changed.sort(), ['NetworkPolicy/tenant-07/ingress-port-9001-only:deleted', 'Pod/tenant-07/new-webserver:deleted']);
   });
 
   it('a wait that times out says which object is not ready and why', async () => {
