@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ExitCode, InfrastructureError, errorMessage } from '../errors.ts';
 import type { TenantsResult } from '../model/tenants.ts';
 import { tenantsProgressQuery } from '../workflows/tenants-workflow.ts';
@@ -31,8 +31,9 @@ async function resultOf(client: Client, handle: WorkflowHandle): Promise<Tenants
     if (serverUnavailable(err)) throw err;
     if (!(err instanceof WorkflowFailedError)) throw new InfrastructureError(`run ${handle.workflowId} ended without a result: ${errorMessage(err)}`);
     const failure = err.cause instanceof CancelledFailure ? 'the run was cancelled' : errorMessage(err.cause ?? err);
+    const failureType = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
     const sofar = (await tenantsProgress(client, handle)) ?? (await nothingKnown(handle));
-    return { ...sofar, status: 'failed', failure };
+    return { ...sofar, status: 'failed', failure, ...(failureType ? { failureType } : {}) };
   }
 }
 
@@ -60,6 +61,8 @@ async function nothingKnown(handle: WorkflowHandle): Promise<TenantsResult> {
  */
 export function tenantsExitCode(result: TenantsResult): ExitCode {
   if (result.status === 'passed') return ExitCode.passed;
+  // As for the demo: input the cluster refused is the user's to fix, not the infrastructure's.
+  if (result.failureType === 'InvalidInput') return ExitCode.usage;
   const refuted = result.isolation.failed > 0 || result.tenants.some((t) => t.eastWest?.verdict === 'fail');
   return refuted ? ExitCode.checkFailed : ExitCode.infrastructure;
 }

@@ -54,4 +54,6 @@ export interface TenantsResult {
   phases: { cluster: PhaseTimes; rollout: PhaseTimes; isolation: PhaseTimes };
   /** Set when the run failed with an error rather than a verdict (no cluster, bad input). */
   failure?: string;
+  /** The error's type (e.g. `InvalidInput`, `ToolMissing`), when `failure` is set. */
+  failureType?: string;
 }

@@ -81,6 +81,7 @@ describe('udn-demo tenants against a real server', { timeout: 600_000 }, () => {
     const result = JSON.parse(r.stdout) as TenantsResult;
     assert.equal(result.status, 'failed');
     assert.match(result.failure!, /^no cluster: missing for the kind cluster: docker engine/);
+    assert.equal(result.failureType, 'PreflightFailed', 'a missing tool is the infrastructure (exit 3); InvalidInput would be exit 2');
     assert.deepEqual(result.tenants.map((t) => [t.namespace, t.state]), [['green', 'pending'], ['blue', 'pending']]);
   });
 });
