@@ -1,5 +1,6 @@
 import type { Config, KindConfig, OperatorConfig, Ordering, RetryConfig, ScenarioConfig } from '../config/schema.ts';
 import type { StepId } from '../config/steps.ts';
+import type { EnsureClusterRequest, PreflightRequest } from '../activities/types.ts';
 import type { ProviderName } from '../model/cluster.ts';
 
 /** What DemoWorkflow is started with: plain config, no secrets (they travel as references). */
@@ -30,4 +31,14 @@ export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' 
     ordering: config.ordering,
     ...(config.cluster.provider === 'sandbox' ? { sandbox: config.sandbox } : { kind: config.cluster.kind }),
   };
+}
+
+/** What preflight checks for this input's provider (kind's pins decide whether Go is needed). */
+export function preflightRequest(input: Pick<DemoInput, 'provider' | 'clusterName' | 'kind'>): PreflightRequest {
+  return { provider: input.provider, clusterName: input.clusterName, ...(input.kind ? { kind: input.kind } : {}) };
+}
+
+/** The cluster this input names, with its provider's options (the sandbox's timings, kind's pins). */
+export function ensureClusterRequest(input: Pick<DemoInput, 'provider' | 'clusterName' | 'sandbox' | 'kind'>): EnsureClusterRequest {
+  return { provider: input.provider, clusterName: input.clusterName, ...(input.sandbox ? { sandbox: input.sandbox } : {}), ...(input.kind ? { kind: input.kind } : {}) };
 }

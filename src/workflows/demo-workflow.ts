@@ -7,7 +7,7 @@ import type { Probe } from '../model/probe.ts';
 import type { CheckId, CleanupRecord, DemoResult } from '../model/result.ts';
 import { workloadKey, type Inventory, type WorkloadRef } from '../model/workload.ts';
 import { activitiesFor, cleanupActivities, stepTimeoutSeconds } from './activity-options.ts';
-import type { DemoInput } from './demo-input.ts';
+import { ensureClusterRequest, preflightRequest, type DemoInput } from './demo-input.ts';
 import { BLUE_UDN, GREEN_UDN, demoWorkloads, httpProbe, pingProbe, readinessOf, type DemoWorkloads } from './demo-workloads.ts';
 import { LiveMigrationWorkflow } from './live-migration-workflow.ts';
 import { cleanupScopeSignal } from './operator-messages.ts';
@@ -102,13 +102,9 @@ class DemoRun {
 
   /** Removes what the run created; a failing cleanup is recorded, not thrown, so the run still ends cancelled. */
   async cleanup(removeCluster: boolean): Promise<CleanupRecord> {
-    const { provider, clusterName, sandbox, kind } = this.input;
     try {
       const { value } = await cleanupActivities(this.input).cleanupRun({
-        provider,
-        clusterName,
-        ...(sandbox ? { sandbox } : {}),
-        ...(kind ? { kind } : {}),
+        ...ensureClusterRequest(this.input),
         ...(this.clusterRef ? { cluster: this.clusterRef } : {}),
         namespaces: [...this.namespaces],
         removeCluster,
@@ -127,16 +123,13 @@ const SKIPPABLE: ReadonlySet<StepId> = new Set(['check-east-west', 'check-egress
 
 const STEPS: Record<StepId, StepBody> = {
   preflight: async (run, act) => {
-    const { provider, clusterName } = run.input;
-    const kind = run.input.kind ? { kind: run.input.kind } : {};
-    const report = await act(run.acts('preflight', `tools for ${provider}`).preflight({ provider, clusterName, ...kind }));
+    const { provider } = run.input;
+    const report = await act(run.acts('preflight', `tools for ${provider}`).preflight(preflightRequest(run.input)));
     return `${report.tools.filter((t) => t.found).length}/${report.tools.length} tools present for ${provider}`;
   },
   'ensure-cluster': async (run, act) => {
     const { provider, clusterName } = run.input;
-    const sandbox = run.input.sandbox ? { sandbox: run.input.sandbox } : {};
-    const kind = run.input.kind ? { kind: run.input.kind } : {};
-    run.cluster = await act(run.acts('ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster({ provider, clusterName, ...sandbox, ...kind }));
+    run.cluster = await act(run.acts('ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster(ensureClusterRequest(run.input)));
     return `${run.cluster.provider} cluster ${run.cluster.name} ready`;
   },
   'apply-green-network': (run, act) => run.apply('apply-green-network', act, 'green-network'),

@@ -3,6 +3,7 @@ import type { TenantNetwork } from '../config/schema.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import type { IsolationSummary, PhaseTimes, TenantOutcome, TenantsResult } from '../model/tenants.ts';
 import { activitiesFor } from './activity-options.ts';
+import { ensureClusterRequest, preflightRequest } from './demo-input.ts';
 import { mapBounded } from './bounded.ts';
 import { rootFailure } from './step-tracker.ts';
 import { TenantIsolationWorkflow, type SourceTally, type TenantAddress } from './tenant-isolation-workflow.ts';
@@ -68,11 +69,9 @@ async function phase<T>(result: TenantsResult, name: 'cluster' | 'rollout' | 'is
 
 async function ensureCluster(input: TenantsInput): Promise<ClusterRef> {
   const { provider, clusterName } = input;
-  const kind = input.kind ? { kind: input.kind } : {};
-  const sandbox = input.sandbox ? { sandbox: input.sandbox } : {};
   try {
-    await activitiesFor(input, 'preflight', `tools for ${provider}`).preflight({ provider, clusterName, ...kind });
-    const { value } = await activitiesFor(input, 'ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster({ provider, clusterName, ...sandbox, ...kind });
+    await activitiesFor(input, 'preflight', `tools for ${provider}`).preflight(preflightRequest(input));
+    const { value } = await activitiesFor(input, 'ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster(ensureClusterRequest(input));
     return value;
   } catch (err) {
     const failure = rootFailure(err);
