@@ -7,7 +7,7 @@
 import type { Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities/index.ts';
-import type { DemoActivities, ManifestBundle, ReadinessTarget } from '../src/activities/types.ts';
+import type { DemoActivities, ManifestBundle, ReadinessTarget } from '../src/model/activities.ts';
 import type { StepId } from '../src/config/steps.ts';
 import type { ClusterRef } from '../src/model/cluster.ts';
 import type { Probe } from '../src/model/probe.ts';

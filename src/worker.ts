@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
 import { checkInjectedFailures, instrument, type InjectedFailures } from './activities/instrument.ts';
-import type { DemoActivities } from './activities/types.ts';
+import type { DemoActivities } from './model/activities.ts';
 import type { Config, TemporalConfig } from './config/schema.ts';
 import { InputError } from './errors.ts';
 import { loadFaults } from './sandbox/index.ts';

@@ -3,7 +3,7 @@ import { deleteNamespaces } from '../cluster/namespaces.ts';
 import type { CleanupRecord } from '../model/result.ts';
 import { providerOf } from './cluster.ts';
 import { withProgress } from './heartbeat.ts';
-import type { CleanupRequest } from './types.ts';
+import type { CleanupRequest } from '../model/activities.ts';
 
 const NAMESPACES_GONE_WITHIN_MS = 120_000;
 

@@ -2,7 +2,7 @@ import { configSchema } from '../config/schema.ts';
 import { providerFor } from '../cluster/providers/index.ts';
 import type { ClusterProvider } from '../cluster/providers/types.ts';
 import { withProgress } from './heartbeat.ts';
-import type { EnsureClusterRequest, PreflightReport, PreflightRequest } from './types.ts';
+import type { EnsureClusterRequest, PreflightReport, PreflightRequest } from '../model/activities.ts';
 import { PreflightError } from '../errors.ts';
 
 export function providerOf(req: PreflightRequest | EnsureClusterRequest): ClusterProvider {

@@ -1,4 +1,4 @@
-import type { DemoActivities } from './types.ts';
+import type { DemoActivities } from '../model/activities.ts';
 import { cleanupRun } from './cleanup.ts';
 import { ensureCluster, preflight } from './cluster.ts';
 import { applyManifests, discoverAddresses, migrateVmi, waitReady } from './kubernetes.ts';

@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { InfrastructureError, InputError, PreflightError, errorMessage } from '../errors.ts';
 import { keepAlive } from './heartbeat.ts';
-import type { Attempted, Instrumented } from './types.ts';
+import type { Attempted, Instrumented } from '../model/activities.ts';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 

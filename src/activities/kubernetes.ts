@@ -11,7 +11,7 @@ import { InputError } from '../errors.ts';
 import type { Inventory } from '../model/workload.ts';
 import { withProgress } from './heartbeat.ts';
 import type { ScenarioConfig } from '../config/schema.ts';
-import type { AppliedObject, ApplyOutcome, ApplyRequest, DiscoverRequest, MigrateRequest, MigrationRecord, ReadinessReport, WaitReadyRequest } from './types.ts';
+import type { AppliedObject, ApplyOutcome, ApplyRequest, DiscoverRequest, MigrateRequest, MigrationRecord, ReadinessReport, WaitReadyRequest } from '../model/activities.ts';
 
 /** The API refused the object itself (invalid, forbidden): a retry sends the same object again. */
 function rethrowApi(what: string, err: unknown): never {

@@ -12,7 +12,7 @@ import { InputError } from '../errors.ts';
 import type { Probe, ProbeObservation } from '../model/probe.ts';
 import { workloadKey, type Inventory } from '../model/workload.ts';
 import { withProgress } from './heartbeat.ts';
-import type { ProbeRequest } from './types.ts';
+import type { ProbeRequest } from '../model/activities.ts';
 
 /** What the seed's cloud-init sets (`password: fedora`); used when the configured variable is unset. */
 const SEED_GUEST_PASSWORD = 'fedora';

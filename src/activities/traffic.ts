@@ -9,7 +9,7 @@ import type { GuestConfig } from '../config/schema.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import { withProgress } from './heartbeat.ts';
 import { consoleOptionsFor } from './probes.ts';
-import type { CaptureSummary, CollectTrafficRequest, StartTrafficRequest, TrafficHandle, TrafficReport } from './types.ts';
+import type { CaptureSummary, CollectTrafficRequest, StartTrafficRequest, TrafficHandle, TrafficReport } from '../model/activities.ts';
 
 export function startTraffic(req: StartTrafficRequest): Promise<TrafficHandle> {
   return withProgress(async (progress) => {

@@ -1,5 +1,5 @@
 import { KubernetesObjectApi, PatchStrategy, loadYaml, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import type { AppliedObject } from '../activities/types.ts';
+import type { AppliedObject } from '../model/activities.ts';
 import { apiStatusCode } from './api-errors.ts';
 import { FIELD_MANAGER } from './kube.ts';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import type { ManifestBundle } from '../activities/types.ts';
+import type { ManifestBundle } from '../model/activities.ts';
 import type { ScenarioConfig } from '../config/schema.ts';
 
 const dir = fileURLToPath(new URL('../../manifests/ns-isolation/', import.meta.url));

@@ -1,5 +1,5 @@
 import { CustomObjectsApi, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import type { MigrationRecord } from '../activities/types.ts';
+import type { MigrationRecord } from '../model/activities.ts';
 import type { WorkloadRef } from '../model/workload.ts';
 import { vmiUdnAddress } from './addresses.ts';
 import { apiStatusCode } from './api-errors.ts';

@@ -1,4 +1,4 @@
-import type { ReadinessTarget } from '../activities/types.ts';
+import type { ReadinessTarget } from '../model/activities.ts';
 
 export interface Verdict {
   ready: boolean;

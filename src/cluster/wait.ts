@@ -1,5 +1,5 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import type { ReadinessTarget } from '../activities/types.ts';
+import type { ReadinessTarget } from '../model/activities.ts';
 import { readiness } from './readiness.ts';
 import { watchUntil, type WatchSource } from './watch.ts';
 

@@ -10,3 +10,12 @@ export interface ClusterRef {
   kubeconfigPath: string;
   context?: string;
 }
+
+/** How an emulated (sandbox) cluster behaves: its timings and the failures it is told to produce. */
+export interface EmulationOptions {
+  profile: 'instant' | 'realistic';
+  scale: number;
+  /** Whether workloads reach hosts outside the cluster (default true). */
+  egress?: boolean;
+  faultsFile?: string;
+}

@@ -1,15 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProfileName } from './emulators/latency.ts';
+import type { EmulationOptions } from '../model/cluster.ts';
 
-/** How the emulated cluster behaves: its timings and the failures it is told to produce. */
-export interface EmulationOptions {
-  profile: ProfileName;
-  scale: number;
-  /** Whether workloads reach hosts outside the cluster (default true). */
-  egress?: boolean;
-  faultsFile?: string;
-}
+export type { EmulationOptions };
 
 /** What the supervisor says about itself; the CLI reads it to know whether the sandbox is usable. */
 export interface SandboxState {

@@ -1,5 +1,5 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import { NON_RETRYABLE_TYPES, type DemoActivities, type Instrumented } from '../activities/types.ts';
+import { NON_RETRYABLE_TYPES, type DemoActivities, type Instrumented } from '../model/activities.ts';
 import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
 import type { DemoInput } from './demo-input.ts';
 

@@ -1,6 +1,6 @@
 import type { Config, KindConfig, OperatorConfig, Ordering, RetryConfig, ScenarioConfig } from '../config/schema.ts';
 import type { StepId } from '../config/steps.ts';
-import type { EnsureClusterRequest, PreflightRequest } from '../activities/types.ts';
+import type { EnsureClusterRequest, PreflightRequest } from '../model/activities.ts';
 import type { ProviderName } from '../model/cluster.ts';
 
 /** What DemoWorkflow is started with: plain config, no secrets (they travel as references). */

@@ -1,6 +1,6 @@
 import { CancellationScope, executeChild, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { checkFromObservations } from '../analysis/checks.ts';
-import type { ManifestBundle } from '../activities/types.ts';
+import type { ManifestBundle } from '../model/activities.ts';
 import { STEP_IDS, type StepId } from '../config/steps.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import type { Probe } from '../model/probe.ts';

@@ -1,5 +1,5 @@
 import type { ScenarioConfig } from '../config/schema.ts';
-import type { ReadinessTarget } from '../activities/types.ts';
+import type { ReadinessTarget } from '../model/activities.ts';
 import type { Probe } from '../model/probe.ts';
 import type { WorkloadRef } from '../model/workload.ts';
 

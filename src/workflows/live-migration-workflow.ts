@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import type { MigrationRecord, TrafficReport } from '../activities/types.ts';
+import type { MigrationRecord, TrafficReport } from '../model/activities.ts';
 import type { GuestConfig } from '../config/schema.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import type { WorkloadRef } from '../model/workload.ts';

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Attempted } from '../activities/types.ts';
+import type { Attempted } from '../model/activities.ts';
 import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
 import { CHECK_IDS, type CheckResult, type CleanupRecord, type DemoResult, type StepRecord } from '../model/result.ts';
 import { OperatorDesk } from './operator-desk.ts';

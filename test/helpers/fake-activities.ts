@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { DemoActivities } from '../../src/activities/types.ts';
+import type { DemoActivities } from '../../src/model/activities.ts';
 import type { Probe } from '../../src/model/probe.ts';
 import type { WorkloadRef } from '../../src/model/workload.ts';
 

@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities/index.ts';
 import { HEARTBEAT_EVERY_MS, withProgress } from '../../src/activities/heartbeat.ts';
 import { classify, instrument } from '../../src/activities/instrument.ts';
-import { NON_RETRYABLE_TYPES } from '../../src/activities/types.ts';
+import { NON_RETRYABLE_TYPES } from '../../src/model/activities.ts';
 import { InfrastructureError, InputError, PreflightError } from '../../src/errors.ts';
 
 describe('activity instrumentation', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DemoActivities } from '../../src/activities/types.ts';
+import type { DemoActivities } from '../../src/model/activities.ts';
 import { STEP_IDS } from '../../src/config/steps.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DemoActivities } from '../../src/activities/types.ts';
+import type { DemoActivities } from '../../src/model/activities.ts';
 import type { TenantsResult } from '../../src/model/tenants.ts';
 import type { TenantsInput } from '../../src/workflows/tenants-input.ts';
 import { runDemoWithFakes, tenantsInput } from '../helpers/demo-harness.ts';

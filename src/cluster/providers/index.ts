@@ -1,6 +1,6 @@
 import type { KindConfig } from '../../config/schema.ts';
 import type { ProviderName } from '../../model/cluster.ts';
-import type { EmulationOptions } from '../../sandbox/index.ts';
+import type { EmulationOptions } from '../../model/cluster.ts';
 import { kindProvider } from './kind/index.ts';
 import { sandboxProvider } from './sandbox.ts';
 import type { ClusterProvider } from './types.ts';

@@ -1,7 +1,8 @@
 import which from 'which';
 import { findExisting } from '../../client/binaries.ts';
 import { paths } from '../../config/paths.ts';
-import { sandboxDir, sandboxDown, sandboxStatus, sandboxUp, type EmulationOptions } from '../../sandbox/index.ts';
+import type { EmulationOptions } from '../../model/cluster.ts';
+import { sandboxDir, sandboxDown, sandboxStatus, sandboxUp } from '../../sandbox/index.ts';
 import { ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER } from '../../sandbox/binaries.ts';
 import type { ClusterProvider, ToolCheck } from './types.ts';
 

@@ -1,9 +1,8 @@
 import type { GuestConfig, KindConfig, ProbeTiming, ScenarioConfig } from '../config/schema.ts';
-import type { ClusterRef, ProviderName } from '../model/cluster.ts';
-import type { Probe, ProbeObservation } from '../model/probe.ts';
-import type { CleanupRecord, DemoResult } from '../model/result.ts';
-import type { EmulationOptions } from '../sandbox/index.ts';
-import type { Inventory, WorkloadRef } from '../model/workload.ts';
+import type { ClusterRef, EmulationOptions, ProviderName } from './cluster.ts';
+import type { Probe, ProbeObservation } from './probe.ts';
+import type { CleanupRecord, DemoResult } from './result.ts';
+import type { Inventory, WorkloadRef } from './workload.ts';
 
 /**
  * The activity contract between workflows and the worker. Workflows import these types only;
