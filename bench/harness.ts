@@ -218,7 +218,7 @@ async function findTemporalCliVersion(): Promise<string> {
   const { TEMPORAL_CLI, TEMPORAL_CLI_VERSION } = await import('../src/client/temporal-binary.ts');
   const pinned = `${TEMPORAL_CLI_VERSION} (pinned; no binary found)`;
   try {
-    const [{ findExisting }, { paths }, { execa }] = await Promise.all([import('../src/client/binaries.ts'), import('../src/config/paths.ts'), import('execa')]);
+    const [{ findExisting }, { paths }, { execa }] = await Promise.all([import('../src/host/binaries.ts'), import('../src/config/paths.ts'), import('execa')]);
     const found = await findExisting(TEMPORAL_CLI, process.env, paths.binDir);
     if (!found) return pinned;
     const r = await execa(found.path, ['--version'], { reject: false, timeout: 10_000 });

@@ -6,8 +6,8 @@ import { closeSync, openSync } from 'node:fs';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError } from '../errors.ts';
 import { locateTemporalCli } from './temporal-binary.ts';
-import { isAlive, stopGroup } from './processes.ts';
-import { isListening } from './tcp-probe.ts';
+import { isAlive, stopGroup } from '../host/processes.ts';
+import { isListening } from '../host/tcp-probe.ts';
 
 export interface DevServerOptions {
   host: string;

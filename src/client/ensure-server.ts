@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/load.ts';
 import { defaultDevServer, startDevServer } from './dev-server.ts';
-import { isListening, splitHostPort } from './tcp-probe.ts';
+import { isListening, splitHostPort } from '../host/tcp-probe.ts';
 
 /**
  * An explicitly configured server is used as is. Otherwise the default address is reused when

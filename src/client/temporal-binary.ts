@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InfrastructureError, errorMessage } from '../errors.ts';
-import { isExecutable, locateBinary, type BinarySpec, type LocateOptions, type LocatedBinary } from './binaries.ts';
+import { isExecutable, locateBinary, type BinarySpec, type LocateOptions, type LocatedBinary } from '../host/binaries.ts';
 
 /** Newer releases carry a replace directive in go.mod, so `go install` cannot build them (FACTS.md). */
 export const TEMPORAL_CLI_VERSION = '1.5.1';

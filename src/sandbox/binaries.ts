@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { locateBinary, type BinarySpec, type LocateOptions } from '../client/binaries.ts';
+import { locateBinary, type BinarySpec, type LocateOptions } from '../host/binaries.ts';
 import { errorMessage } from '../errors.ts';
 import { envtestDownload } from './envtest-download.ts';
 

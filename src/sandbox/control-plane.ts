@@ -4,8 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import getPort from 'get-port';
-import { spawnLogged, waitFor } from '../client/processes.ts';
-import { isListening } from '../client/tcp-probe.ts';
+import { spawnLogged, waitFor } from '../host/processes.ts';
+import { isListening } from '../host/tcp-probe.ts';
 import type { ControlPlaneBinaries } from './binaries.ts';
 import { createCredentials, kubeconfigYaml } from './credentials.ts';
 

@@ -4,10 +4,10 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupAlive, isAlive, stopGroup } from '../client/processes.ts';
+import { groupAlive, isAlive, stopGroup } from '../host/processes.ts';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError, InterruptedError } from '../errors.ts';
-import type { LocateOptions } from '../client/binaries.ts';
+import type { LocateOptions } from '../host/binaries.ts';
 import { locateControlPlaneBinaries } from './binaries.ts';
 import { readState, supervisorLog, writeState, type EmulationOptions, type SandboxState } from './state.ts';
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import getPort from 'get-port';
 import { devServerStatus, startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
-import { isListening } from '../../src/client/tcp-probe.ts';
+import { isListening } from '../../src/host/tcp-probe.ts';
 import { runDemoOnClient } from '../helpers/demo-harness.ts';
 
 const quiet = () => undefined;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupAlive } from '../../src/client/processes.ts';
+import { groupAlive } from '../../src/host/processes.ts';
 import { sandboxDown, sandboxStatus, sandboxUp } from '../../src/sandbox/index.ts';
 import { ETCD, KUBE_CONTROLLER_MANAGER } from '../../src/sandbox/binaries.ts';
-import { locateBinary } from '../../src/client/binaries.ts';
+import { locateBinary } from '../../src/host/binaries.ts';
 import { spawnCli } from '../helpers/cli.ts';
 import { freshSandbox } from '../helpers/sandbox.ts';
 

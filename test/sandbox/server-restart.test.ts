@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import getPort from 'get-port';
 import { fileURLToPath } from 'node:url';
 import { startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
-import { isListening } from '../../src/client/tcp-probe.ts';
+import { isListening } from '../../src/host/tcp-probe.ts';
 import type { StepId } from '../../src/config/steps.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { sandboxDown } from '../../src/sandbox/index.ts';

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
-import { binaryCachePath } from '../../src/client/binaries.ts';
+import { binaryCachePath } from '../../src/host/binaries.ts';
 import { TEMPORAL_CLI, TEMPORAL_CLI_VERSION, locateTemporalCli } from '../../src/client/temporal-binary.ts';
 
 const cachedPath = (binDir: string) => binaryCachePath(TEMPORAL_CLI, binDir);

@@ -1,5 +1,5 @@
 import which from 'which';
-import { findExisting } from '../../client/binaries.ts';
+import { findExisting } from '../../host/binaries.ts';
 import { paths } from '../../config/paths.ts';
 import type { EmulationOptions } from '../../model/cluster.ts';
 import { sandboxDir, sandboxDown, sandboxStatus, sandboxUp } from '../../sandbox/index.ts';
