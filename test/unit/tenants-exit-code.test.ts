@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TenantsResult } from '../../src/model/tenants.ts';
 import type { ProbeObservation } from '../../src/model/probe.ts';
-import { tenantsExitCode } from '../../src/cli/tenants-outcome.ts';
+import { tenantsExitCode } from '../../src/cli/tenants/outcome.ts';
 
 const base: TenantsResult = {
   workflowId: 'w',

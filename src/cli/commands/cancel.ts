@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/load.ts';
 import { InfrastructureError } from '../../errors.ts';
 import { MEMO_KEY, cleanupScopeSignal, type RunMemo } from '../../workflows/operator-messages.ts';
 
-import { formatDuration } from '../render.ts';
+import { formatDuration } from '../duration.ts';
 import { info, printJson } from '../io.ts';
 import { openRun } from '../open-run.ts';
 import { validateWorkflowId } from '../workflow-id.ts';

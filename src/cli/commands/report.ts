@@ -6,7 +6,7 @@ import { paths } from '../../config/paths.ts';
 import { InputError } from '../../errors.ts';
 import { loadReportData } from '../../report/data.ts';
 import { REPORT_FORMATS, runDir, writeReports, type ReportFormat } from '../../report/write.ts';
-import { fetchResult } from '../fetch-result.ts';
+import { fetchResult } from '../demo-result/fetch-result.ts';
 import { info } from '../io.ts';
 import { validateWorkflowId } from '../workflow-id.ts';
 

@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import type { DemoResult } from '../../model/result.ts';
 import { demoInputFromConfig } from '../../workflows/demo-input.ts';
-import { addDriveOptions } from '../drive-options.ts';
-import { drive, type DriveOptions, type RunCommand } from '../drive.ts';
-import { exitCodeFor } from '../exit-code.ts';
-import { follow } from '../follow.ts';
+import { addDriveOptions } from '../drive/options.ts';
+import { drive, type DriveOptions, type RunCommand } from '../drive/drive.ts';
+import { exitCodeFor } from '../demo-result/exit-code.ts';
+import { follow } from '../run/follow.ts';
 import { info, printJson } from '../io.ts';
-import { closedResult } from '../outcome.ts';
-import { renderResult } from '../render.ts';
+import { closedResult } from '../demo-result/outcome.ts';
+import { renderResult } from '../demo-result/render.ts';
 import { newWorkflowId } from '../workflow-id.ts';
 
 interface RunOptions extends DriveOptions {

@@ -3,10 +3,10 @@ import { connectClient } from '../../client/connection.ts';
 import { workflowUrl } from '../../client/web-ui.ts';
 import { loadConfig } from '../../config/load.ts';
 import { ExitCode } from '../../errors.ts';
-import { exitCodeFor } from '../exit-code.ts';
+import { exitCodeFor } from '../demo-result/exit-code.ts';
 import { info, printJson } from '../io.ts';
-import { fetchResult } from '../fetch-result.ts';
-import { renderResult } from '../render.ts';
+import { fetchResult } from '../demo-result/fetch-result.ts';
+import { renderResult } from '../demo-result/render.ts';
 import { validateWorkflowId } from '../workflow-id.ts';
 
 export function registerStatus(program: Command): void {

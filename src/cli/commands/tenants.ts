@@ -3,12 +3,12 @@ import { tenantListIssues } from '../../config/schema.ts';
 import { InputError } from '../../errors.ts';
 import type { TenantsResult } from '../../model/tenants.ts';
 import { MAX_GENERATED_TENANTS, generatedTenants, tenantsInputFromConfig } from '../../workflows/tenants-input.ts';
-import { addDriveOptions } from '../drive-options.ts';
-import { drive, type DriveOptions, type RunCommand } from '../drive.ts';
-import { followTenants } from '../follow-tenants.ts';
+import { addDriveOptions } from '../drive/options.ts';
+import { drive, type DriveOptions, type RunCommand } from '../drive/drive.ts';
+import { followTenants } from '../tenants/follow.ts';
 import { info, printJson } from '../io.ts';
-import { renderTenants } from '../render-tenants.ts';
-import { closedTenantsResult, tenantsExitCode } from '../tenants-outcome.ts';
+import { renderTenants } from '../tenants/render.ts';
+import { closedTenantsResult, tenantsExitCode } from '../tenants/outcome.ts';
 import { newWorkflowId } from '../workflow-id.ts';
 
 interface TenantsOptions extends DriveOptions {

@@ -1,9 +1,9 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { InfrastructureError, errorMessage } from '../errors.ts';
-import type { DemoResult } from '../model/result.ts';
-import { progressQuery } from '../workflows/queries.ts';
-import { serverUnavailable, untilServerAnswers } from './server-outage.ts';
+import { InfrastructureError, errorMessage } from '../../errors.ts';
+import type { DemoResult } from '../../model/result.ts';
+import { progressQuery } from '../../workflows/queries.ts';
+import { serverUnavailable, untilServerAnswers } from '../server-outage.ts';
 
 /**
  * The result of a closed run, waiting for it to close. A run that failed in a step carries its

@@ -1,4 +1,5 @@
-import type { DemoResult, StepRecord } from '../model/result.ts';
+import type { DemoResult, StepRecord } from '../../model/result.ts';
+import { formatDuration } from '../duration.ts';
 
 const MARK: Record<StepRecord['state'], string> = { pending: '·', running: '▶', succeeded: '✓', failed: '✗', skipped: '↷' };
 
@@ -49,11 +50,4 @@ export function awaitingLines(result: DemoResult): string[] {
     `  udn-demo skip ${id}     record it as skipped and go on`,
     `  udn-demo cancel ${id}   stop the run and remove what it created`,
   ];
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

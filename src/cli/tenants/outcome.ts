@@ -1,9 +1,9 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { ExitCode, InfrastructureError, errorMessage } from '../errors.ts';
-import type { TenantsResult } from '../model/tenants.ts';
-import { tenantsProgressQuery } from '../workflows/tenants-workflow.ts';
-import { serverUnavailable, untilServerAnswers } from './server-outage.ts';
+import { ExitCode, InfrastructureError, errorMessage } from '../../errors.ts';
+import type { TenantsResult } from '../../model/tenants.ts';
+import { tenantsProgressQuery } from '../../workflows/tenants-workflow.ts';
+import { serverUnavailable, untilServerAnswers } from '../server-outage.ts';
 
 /** A TenantsWorkflow's state so far; undefined when no worker answers within the deadline. */
 export async function tenantsProgress(client: Client, handle: WorkflowHandle, deadlineMs = 3000): Promise<TenantsResult | undefined> {

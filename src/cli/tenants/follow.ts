@@ -1,7 +1,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { TenantsResult } from '../model/tenants.ts';
-import { NO_WORKER_HINT, pollUntilSettled } from './poll-until-settled.ts';
-import { closedTenantsResult, tenantsProgress } from './tenants-outcome.ts';
+import type { TenantsResult } from '../../model/tenants.ts';
+import { NO_WORKER_HINT, pollUntilSettled } from '../drive/poll-until-settled.ts';
+import { closedTenantsResult, tenantsProgress } from './outcome.ts';
 
 export interface FollowTenantsOptions {
   print: (line: string) => void;

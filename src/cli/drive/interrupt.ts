@@ -1,4 +1,4 @@
-import { info } from './io.ts';
+import { info } from '../io.ts';
 
 export interface Interrupt {
   readonly interrupted: boolean;

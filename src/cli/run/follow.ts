@@ -1,8 +1,9 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { DemoResult, StepState } from '../model/result.ts';
-import { closedResult, openProgress } from './outcome.ts';
-import { NO_WORKER_HINT, pollUntilSettled } from './poll-until-settled.ts';
-import { awaitingLines, formatDuration, stepLine } from './render.ts';
+import type { DemoResult, StepState } from '../../model/result.ts';
+import { closedResult, openProgress } from '../demo-result/outcome.ts';
+import { NO_WORKER_HINT, pollUntilSettled } from '../drive/poll-until-settled.ts';
+import { awaitingLines, stepLine } from '../demo-result/render.ts';
+import { formatDuration } from '../duration.ts';
 
 export interface FollowOptions {
   print: (line: string) => void;

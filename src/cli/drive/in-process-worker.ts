@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import type { InjectedFailures } from '../activities/instrument.ts';
-import { connectWorker } from '../client/connection.ts';
-import type { TemporalConfig } from '../config/schema.ts';
-import { paths } from '../config/paths.ts';
-import { createWorker, installRuntime } from '../worker.ts';
+import type { InjectedFailures } from '../../activities/instrument.ts';
+import { connectWorker } from '../../client/connection.ts';
+import type { TemporalConfig } from '../../config/schema.ts';
+import { paths } from '../../config/paths.ts';
+import { createWorker, installRuntime } from '../../worker.ts';
 import type { Interrupt } from './interrupt.ts';
-import { info } from './io.ts';
+import { info } from '../io.ts';
 
 /**
  * Follows a run, with a worker in this process for as long as the following lasts (`inject` is

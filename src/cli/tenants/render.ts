@@ -1,7 +1,7 @@
-import { describeProbe } from '../analysis/checks.ts';
-import type { ProbeObservation } from '../model/probe.ts';
-import type { PhaseTimes, TenantsResult } from '../model/tenants.ts';
-import { formatDuration } from './render.ts';
+import { describeProbe } from '../../analysis/checks.ts';
+import type { ProbeObservation } from '../../model/probe.ts';
+import type { PhaseTimes, TenantsResult } from '../../model/tenants.ts';
+import { formatDuration } from '../duration.ts';
 
 /** The end-of-run summary of `udn-demo tenants`: counts, then every pair that did not pass. */
 export function renderTenants(r: TenantsResult): string {

@@ -1,16 +1,16 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { connectClient, resolveConnectionOptions } from '../client/connection.ts';
-import { ensureTemporalServer } from '../client/ensure-server.ts';
-import { workflowUrl } from '../client/web-ui.ts';
-import { loadConfig, type LoadedConfig } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
-import { ExitCode } from '../errors.ts';
-import { injectedFailuresFor } from '../worker.ts';
+import { connectClient, resolveConnectionOptions } from '../../client/connection.ts';
+import { ensureTemporalServer } from '../../client/ensure-server.ts';
+import { workflowUrl } from '../../client/web-ui.ts';
+import { loadConfig, type LoadedConfig } from '../../config/load.ts';
+import type { Config } from '../../config/schema.ts';
+import { ExitCode } from '../../errors.ts';
+import { injectedFailuresFor } from '../../worker.ts';
 import { followWithOptionalWorker } from './in-process-worker.ts';
 import { resumeHint, trapInterrupt } from './interrupt.ts';
-import { info, printJson } from './io.ts';
+import { info, printJson } from '../io.ts';
 import { startOrAttach, type StartSpec } from './start-or-attach.ts';
-import { validateWorkflowId } from './workflow-id.ts';
+import { validateWorkflowId } from '../workflow-id.ts';
 
 /** The flags every command that starts and follows a run shares (see `addDriveOptions`). */
 export interface DriveOptions {

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { InputError } from '../errors.ts';
-import type { DemoResult } from '../model/result.ts';
+import { InputError } from '../../errors.ts';
+import type { DemoResult } from '../../model/result.ts';
 import { closedResult, openProgress } from './outcome.ts';
 
 /**
