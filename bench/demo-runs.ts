@@ -11,7 +11,7 @@ import { kubeConfigFor } from '../src/cluster/kube.ts';
 import { deleteNamespaces } from '../src/cluster/namespaces.ts';
 import { providerFor } from '../src/cluster/providers/index.ts';
 import { configSchema } from '../src/config/schema.ts';
-import type { StepId } from '../src/config/steps.ts';
+import type { StepId } from '../src/scenarios/index.ts';
 import type { DemoResult } from '../src/model/result.ts';
 import { createWorker, installRuntime } from '../src/worker.ts';
 import { demoInputFromConfig, type DemoInput } from '../src/workflows/demo-input.ts';

@@ -7,7 +7,8 @@
  * narrative run, where each step ran alone: no ordering can finish sooner than that.
  */
 import { join } from 'node:path';
-import type { StepId } from '../src/config/steps.ts';
+import type { StepId } from '../src/scenarios/index.ts';
+import { NAMESPACE_ISOLATION } from '../src/scenarios/namespace-isolation.ts';
 import { criticalPath } from '../src/workflows/step-graph.ts';
 import { defineBenchmark, dist, ratio, type Figure } from './harness.ts';
 
@@ -28,7 +29,7 @@ export default defineBenchmark({
         const narrative = await bench.viaTemporal(bench.input({ ordering: 'narrative' }));
         const fast = await bench.viaTemporal(bench.input({ ordering: 'fast' }));
         const alone = Object.fromEntries(narrative.steps.map((s) => [s.id, s.ms])) as Record<StepId, number>;
-        const path = criticalPath(alone);
+        const path = criticalPath(NAMESPACE_ISOLATION.steps, alone);
         ctx.log(`round ${round}/${rounds}: sequential ${(sequential.totalMs / 1000).toFixed(1)} s, narrative ${(narrative.totalMs / 1000).toFixed(1)} s, fast ${(fast.totalMs / 1000).toFixed(1)} s, critical path ${(path.totalMs / 1000).toFixed(1)} s`);
         if (round === 1) ctx.note(`critical path: ${path.steps.join(' → ')}`);
         totals.sequential.push(sequential.totalMs);

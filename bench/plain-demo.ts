@@ -7,13 +7,14 @@
 import type { Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities/index.ts';
-import type { DemoActivities, ManifestBundle, ReadinessTarget } from '../src/model/activities.ts';
-import type { StepId } from '../src/config/steps.ts';
+import type { DemoActivities, ReadinessTarget } from '../src/model/activities.ts';
+import type { StepId } from '../src/scenarios/index.ts';
 import type { ClusterRef } from '../src/model/cluster.ts';
-import type { Probe } from '../src/model/probe.ts';
 import { workloadKey, type Inventory, type WorkloadRef } from '../src/model/workload.ts';
 import type { DemoInput } from '../src/workflows/demo-input.ts';
-import { BLUE_UDN, GREEN_UDN, demoWorkloads, httpProbe, pingProbe, readinessOf } from '../src/workflows/demo-workloads.ts';
+import { expectedProbes, workloadRef } from '../src/scenarios/expected-probes.ts';
+import { namespaceIsolation } from '../src/scenarios/namespace-isolation-config.ts';
+import type { StepDef } from '../src/scenarios/types.ts';
 
 export interface StepTime {
   id: StepId;
@@ -29,7 +30,8 @@ type Call = <K extends keyof DemoActivities>(name: K, ...args: Parameters<DemoAc
 export async function runPlainDemo(input: DemoInput, runId: string): Promise<StepTime[]> {
   const activities = createActivities();
   const call: Call = (name, ...args) => new MockActivityEnvironment({}, { logger: quiet }).run(activities[name] as (...a: unknown[]) => Promise<unknown>, ...args) as never;
-  const w = demoWorkloads(input.scenario);
+  const table = namespaceIsolation(input.scenario);
+  const ref = (k: string) => workloadRef(table, k);
   const s = input.scenario;
   const inventory: Inventory = [];
   let cluster!: ClusterRef;
@@ -40,56 +42,51 @@ export async function runPlainDemo(input: DemoInput, runId: string): Promise<Ste
       else inventory.push(e);
     }
   };
-  const apply = (bundle: ManifestBundle) => call('applyManifests', { cluster, bundle, scenario: s });
-  const waitAndDiscover = async (ready: WorkloadRef[], udns: [string, string][]) => {
-    const targets: ReadinessTarget[] = [...udns.map(([namespace, name]) => ({ kind: 'UserDefinedNetwork' as const, namespace, name })), ...ready.map(readinessOf)];
+  const waitAndDiscover = async (keys: readonly string[], networks: readonly string[]) => {
+    const ready = keys.map(ref);
+    const udns = networks.map((name) => ({ kind: 'UserDefinedNetwork' as const, namespace: table.networks.find((n) => n.name === name)!.namespaces[0]!, name }));
+    const targets: ReadinessTarget[] = [...udns, ...ready.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name }))];
     await call('waitReady', { cluster, targets, timeoutSeconds: 900 });
     remember(await call('discoverAddresses', { cluster, workloads: ready }));
   };
-  const probe = (probes: Probe[]) => call('runProbes', { cluster, inventory, probes, guest: s.guest, timing: s.probes });
   const addressOf = (x: WorkloadRef) => inventory.find((e) => workloadKey(e) === workloadKey(x))!.udnIP;
   const kinds = { ...(input.sandbox ? { sandbox: input.sandbox } : {}), ...(input.kind ? { kind: input.kind } : {}) };
 
-  const steps: [StepId, () => Promise<unknown>][] = [
-    ['preflight', () => call('preflight', { provider: input.provider, clusterName: input.clusterName, ...(input.kind ? { kind: input.kind } : {}) })],
-    ['ensure-cluster', async () => (cluster = await call('ensureCluster', { provider: input.provider, clusterName: input.clusterName, ...kinds }))],
-    ['apply-green-network', () => apply('green-network')],
-    ['apply-green-workloads', () => apply('green-workloads')],
-    ['wait-green-ready', () => waitAndDiscover([w.webserver, w.greenVmA, w.greenVmB], [[w.webserver.namespace, GREEN_UDN]])],
-    ['discover-addresses', async () => remember(await call('discoverAddresses', { cluster, workloads: [w.webserver, w.greenVmA, w.greenVmB] }))],
-    ['check-east-west', () => probe([httpProbe(w.greenVmA, w.webserver, s.webserverPort, 'allow')])],
-    ['check-egress', () => probe([pingProbe(w.greenVmA, s.egressHost, 'allow')])],
-    [
-      'live-migration',
-      async () => {
+  const body = async (step: StepDef): Promise<unknown> => {
+    const a = step.run;
+    switch (a.kind) {
+      case 'preflight':
+        return call('preflight', { provider: input.provider, clusterName: input.clusterName, ...(input.kind ? { kind: input.kind } : {}) });
+      case 'ensure-cluster':
+        return (cluster = await call('ensureCluster', { provider: input.provider, clusterName: input.clusterName, ...kinds }));
+      case 'apply':
+        await call('applyManifests', { cluster, bundle: a.bundle, scenario: s });
+        return a.waitFor ? waitAndDiscover(a.waitFor, []) : undefined;
+      case 'wait':
+        return waitAndDiscover(a.workloads, a.networks);
+      case 'discover':
+        return remember(await call('discoverAddresses', { cluster, workloads: a.workloads.map(ref) }));
+      case 'probe':
+        return call('runProbes', { cluster, inventory, probes: (step.checks ?? []).flatMap((c) => expectedProbes(table, step, c)), guest: s.guest, timing: s.probes });
+      case 'inspect-network':
+        return call('inspectGuestNetwork', { cluster, vm: ref(a.vm), guest: s.guest, timing: s.probes });
+      case 'live-migration': {
         const experimentId = `${runId}-live-migration`;
         const m = s.migration;
-        const handle = await call('startTraffic', { cluster, experimentId, server: w.migrated, client: w.migrationClient, serverAddress: addressOf(w.migrated), port: m.port, intervalMs: m.intervalMs, guest: s.guest });
-        const migration = await call('migrateVmi', { cluster, vmi: w.migrated, migrationName: `${experimentId}-migration`.slice(0, 63), timeoutSeconds: 600 });
+        const server = ref(a.server);
+        const handle = await call('startTraffic', { cluster, experimentId, server, client: ref(a.client), serverAddress: addressOf(server), port: m.port, intervalMs: m.intervalMs, guest: s.guest });
+        const migration = await call('migrateVmi', { cluster, vmi: server, migrationName: `${experimentId}-migration`.slice(0, 63), timeoutSeconds: 600 });
         return call('collectTraffic', { cluster, handle, migration, tailSeconds: m.tailSeconds, guest: s.guest });
-      },
-    ],
-    ['apply-blue', () => apply('blue')],
-    ['wait-blue-ready', () => waitAndDiscover([w.blueVmA], [[w.blueVmA.namespace, BLUE_UDN]])],
-    ['check-isolation', () => probe([pingProbe(w.blueVmA, w.greenVmB, 'deny'), pingProbe(w.greenVmA, w.blueVmA, 'deny')])],
-    ['check-netpol-baseline', () => probe([httpProbe(w.greenVmA, w.webserver, s.webserverPort, 'allow')])],
-    ['apply-netpol', () => apply('netpol')],
-    ['check-netpol-blocks', () => probe([httpProbe(w.greenVmA, w.webserver, s.webserverPort, 'deny')])],
-    [
-      'apply-new-webserver',
-      async () => {
-        await apply('new-webserver');
-        await waitAndDiscover([w.newWebserver], []);
-      },
-    ],
-    ['check-netpol-allows', () => probe([httpProbe(w.greenVmA, w.newWebserver, s.newWebserverPort, 'allow')])],
-    ['report', () => call('writeReport', { result: { workflowId: runId, runId, status: 'passed', steps: [], checks: [], migration: null } })],
-  ];
+      }
+      case 'report':
+        return call('writeReport', { result: { workflowId: runId, runId, status: 'passed', steps: [], checks: [], migration: null } });
+    }
+  };
   const times: StepTime[] = [];
-  for (const [id, body] of steps) {
+  for (const step of table.steps as readonly StepDef[]) {
     const started = performance.now();
-    await body();
-    times.push({ id, ms: performance.now() - started });
+    await body(step);
+    times.push({ id: step.id as StepId, ms: performance.now() - started });
   }
   return times;
 }

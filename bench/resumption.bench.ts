@@ -27,7 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import type { StepId } from '../src/config/steps.ts';
+import type { StepId } from '../src/scenarios/index.ts';
 import type { DemoResult } from '../src/model/result.ts';
 import { launcherCounts, migrations, objectIdentities, sandboxIdentity, sigkill, spawnWorker, stopWorker, timeline, type ActivityRun, type CrashAfter, type Timeline, type WorkerProcess } from '../test/helpers/crash.ts';
 import { defineBenchmark, dist, ratio, type Figure } from './harness.ts';
@@ -516,7 +516,7 @@ function checkCorrectness(result: DemoResult, all: ActivityRun[], kills: Kill[])
   if (result.status !== 'passed') throw invalid(`the run did not pass: ${JSON.stringify(result.failure ?? result.checks.filter((x) => !x.passed))}`);
   const notDone = all.filter((a) => a.outcome !== 'completed');
   if (notDone.length > 0) throw invalid(`activities did not complete: ${notDone.map((a) => `${a.step}/${a.type} ${a.outcome}`).join(', ')}`);
-  const retriedSteps = new Set(kills.filter((k) => k.point.bound === 'heartbeat').map((k) => k.point.step));
+  const retriedSteps = new Set<string>(kills.filter((k) => k.point.bound === 'heartbeat').map((k) => k.point.step));
   for (const k of kills) {
     const onNew = all.filter((a) => a.identity === k.next.identity && a.type === k.point.activity && a.step === k.point.step);
     const wanted = k.point.bound === 'heartbeat' ? 2 : 1;

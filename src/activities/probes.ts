@@ -10,7 +10,7 @@ import { describeProbe } from '../analysis/checks.ts';
 import type { GuestConfig } from '../config/schema.ts';
 import { InputError } from '../errors.ts';
 import type { Probe, ProbeObservation } from '../model/probe.ts';
-import { workloadKey, type Inventory } from '../model/workload.ts';
+import { workloadKey, type Inventory, type WorkloadRef } from '../model/workload.ts';
 import { withProgress } from './heartbeat.ts';
 import type { ProbeRequest } from '../model/activities.ts';
 
@@ -34,7 +34,7 @@ export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> 
     let shownPass = false;
     return Promise.all(
       req.probes.map(async (probe, i) => {
-        const observation = await settle(probe, tries[i]!, timing, clock);
+        const observation = withPath(await settle(probe, tries[i]!, timing, clock), req.inventory);
         progress(`${++done}/${req.probes.length} probes settled; ${describeProbe(probe)}: ${observation.verdict} (${observation.detail})`);
         if (req.evidence !== 'failures' || observation.verdict !== 'pass') return observation;
         if (!shownPass) {
@@ -75,6 +75,15 @@ export function consoleOptionsFor(guest: GuestConfig, connectTimeoutSeconds: num
     loginTimeoutMs: 40_000,
     reconnects: 1,
   };
+}
+
+/** Where a probe between two workloads went: the nodes the inventory saw them on. */
+function withPath(o: ProbeObservation, inventory: Inventory): ProbeObservation {
+  if (!('workload' in o.probe.to)) return o;
+  const from = inventory.find((e) => workloadKey(e) === workloadKey(o.probe.from));
+  const to = inventory.find((e) => workloadKey(e) === workloadKey((o.probe.to as { workload: WorkloadRef }).workload));
+  if (!from?.node || !to?.node) return o;
+  return { ...o, path: { fromNode: from.node, toNode: to.node, crossedNodes: from.node !== to.node } };
 }
 
 function addressOf(p: Probe, inventory: Inventory): string {

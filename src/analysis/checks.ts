@@ -9,27 +9,47 @@ export function describeProbe(p: Probe): string {
 }
 
 /** A check passes only when every probe it rests on gave a conclusive, matching verdict. */
-export function checkFromObservations(id: CheckId, description: string, observations: readonly ProbeObservation[]): CheckResult {
+export function checkFromObservations(id: CheckId, description: string, observations: readonly ProbeObservation[], group?: string): CheckResult {
+  const grouped = group === undefined ? {} : { group };
   if (observations.length === 0) {
-    return { id, description, expected: 'at least one probe', observed: 'no probe ran', passed: false, evidence: [] };
+    return { id, ...grouped, description, expected: 'at least one probe', observed: 'no probe ran', passed: false, evidence: [] };
   }
   return {
     id,
+    ...grouped,
     description,
-    expected: observations.map((o) => `${describeProbe(o.probe)}: ${o.probe.expect === 'allow' ? 'reachable' : 'blocked'}`).join('; '),
-    observed: observations.map((o) => `${describeProbe(o.probe)}: ${o.reached ? 'reached' : 'not reached'} (${o.detail}; ${settling(o)})${o.verdict === 'inconclusive' ? ' [inconclusive]' : ''}`).join('; '),
+    expected: observations.map((o) => `${describeProbe(o.probe)}: ${expectation(o.probe)}`).join('; '),
+    observed: observations.map((o) => `${describeProbe(o.probe)}: ${o.reached ? 'reached' : 'not reached'} (${o.detail}; ${settling(o)})${where(o)}${o.verdict === 'inconclusive' ? ' [inconclusive]' : ''}`).join('; '),
     passed: observations.every((o) => o.verdict === 'pass'),
-    evidence: observations.map((o) => o.evidence),
+    evidence: observations.map((o) => (o.path ? `${describePath(o)}\n${o.evidence}` : o.evidence)),
     probes: observations.map((o) => ({
       from: `${o.probe.from.namespace}/${o.probe.from.name}`,
       to: 'host' in o.probe.to ? o.probe.to.host : `${o.probe.to.workload.namespace}/${o.probe.to.workload.name}`,
       protocol: o.probe.protocol,
       ...(o.probe.port === undefined ? {} : { port: o.probe.port }),
       expect: o.probe.expect,
+      ...(o.probe.why ? { why: o.probe.why } : {}),
       reached: o.reached,
       verdict: o.verdict,
     })),
   };
+}
+
+function expectation(p: Probe): string {
+  const verdict = p.expect === 'allow' ? `reachable${p.body === undefined ? '' : `, answering ${JSON.stringify(p.body)}`}` : 'blocked';
+  return p.why ? `${verdict} (${p.why})` : verdict;
+}
+
+function where(o: ProbeObservation): string {
+  return o.path ? `; ${o.path.fromNode} → ${o.path.toNode}${o.path.crossedNodes ? ', across nodes' : ', same node'}` : '';
+}
+
+/** `green/vm-a on ovn-worker2 → green/webserver on ovn-worker: across nodes (GENEVE tunnel)` */
+export function describePath(o: ProbeObservation): string {
+  const p = o.path!;
+  const to = 'workload' in o.probe.to ? `${o.probe.to.workload.namespace}/${o.probe.to.workload.name}` : o.probe.to.host;
+  const how = p.crossedNodes ? 'across nodes (GENEVE tunnel between them)' : 'within one node';
+  return `path: ${o.probe.from.namespace}/${o.probe.from.name} on ${p.fromNode} → ${to} on ${p.toNode}: ${how}`;
 }
 
 function settling(o: ProbeObservation): string {

@@ -24,6 +24,6 @@ export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
   return a.network < bEnd && b.network < aEnd;
 }
 
-function formatIpv4(n: number): string {
+export function formatIpv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }

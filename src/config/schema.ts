@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STEP_IDS } from './steps.ts';
+import { STEP_IDS } from '../scenarios/index.ts';
 import { cidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from './cidr.ts';
 
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -194,7 +194,7 @@ export const configSchema = z.strictObject({
     .default(() => ({ provider: 'kind' as const, name: 'ovn', kind: kind.parse({}) })),
   scenario: scenario.default(() => scenario.parse({})),
   sandbox: sandbox.default(() => sandbox.parse({})),
-  /** Per-step overrides of STEP_CATALOGUE's timeouts, in seconds. */
+  /** Per-step overrides of the scenario tables' timeouts, in seconds. */
   timeouts: z.partialRecord(z.enum(STEP_IDS), seconds(6 * 3600)).default({}),
   retry: retry.default(() => retry.parse({})),
   operator: operator.default(() => operator.parse({})),

@@ -15,6 +15,7 @@ export interface DemoActivities {
   waitReady(req: WaitReadyRequest): Promise<ReadinessReport>;
   discoverAddresses(req: DiscoverRequest): Promise<Inventory>;
   runProbes(req: ProbeRequest): Promise<ProbeObservation[]>;
+  inspectGuestNetwork(req: GuestNetworkRequest): Promise<GuestNetworkReport>;
   startTraffic(req: StartTrafficRequest): Promise<TrafficHandle>;
   migrateVmi(req: MigrateRequest): Promise<MigrationRecord>;
   collectTraffic(req: CollectTrafficRequest): Promise<TrafficReport>;
@@ -94,6 +95,25 @@ export interface ProbeRequest {
    * evidence of thousands of passes would fill the workflow's history. Absent: all.
    */
   evidence?: 'all' | 'failures';
+}
+
+export interface GuestNetworkRequest {
+  cluster: ClusterRef;
+  vm: WorkloadRef;
+  /** The console login, by reference (see ProbeRequest). */
+  guest: GuestConfig;
+  timing: ProbeTiming;
+}
+/** One command typed on the console and what it printed. */
+export interface GuestCommandOutput {
+  command: string;
+  output: string;
+  exitCode: number;
+}
+/** What `ip -j addr show` and `ip -j route show` printed in the guest. */
+export interface GuestNetworkReport {
+  addresses: GuestCommandOutput;
+  routes: GuestCommandOutput;
 }
 
 export interface StartTrafficRequest {

@@ -12,6 +12,10 @@ export interface Probe {
   port?: number;
   path?: string;
   expect: 'allow' | 'deny';
+  /** For http: what the answer must be (agnhost's `/hostname` answers its pod's name); another answer fails. */
+  body?: string;
+  /** Why the network model expects `expect` (absent in runs recorded before it existed). */
+  why?: string;
 }
 
 /** What a probe saw. `reached` is the fact; the verdict compares it with `expect`. */
@@ -29,4 +33,14 @@ export interface ProbeObservation {
   settledAfterMs?: number;
   /** Raw output the verdict rests on, trimmed. */
   evidence: string;
+  /** Where the probe went: the nodes of source and target, and whether it crossed between them. */
+  path?: ProbePath;
+}
+
+/** A workload-to-workload probe's route through the cluster. */
+export interface ProbePath {
+  fromNode: string;
+  toNode: string;
+  /** Between nodes, OVN-Kubernetes carries the packet in a GENEVE tunnel. */
+  crossedNodes: boolean;
 }

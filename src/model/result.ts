@@ -1,4 +1,7 @@
-import type { StepId } from '../config/steps.ts';
+/** A step of a scenario (the scenario tables in src/scenarios name them). */
+export type StepId = string;
+/** A claim of a scenario. */
+export type CheckId = string;
 
 export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
@@ -13,19 +16,6 @@ export interface StepRecord {
   outcome: string;
 }
 
-/** The demo's claims, in the seed's order (reports list them so, whatever order they were decided in). */
-export const CHECK_IDS = [
-  'east-west',
-  'egress',
-  'live-migration',
-  'isolation-blue-to-green',
-  'isolation-green-to-blue',
-  'netpol-baseline-9000',
-  'netpol-blocks-9000',
-  'netpol-allows-9001',
-] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
-
 /** One probe of a check, as the reachability matrix shows it. */
 export interface ProbeOutcome {
   /** `namespace/name` */
@@ -35,6 +25,8 @@ export interface ProbeOutcome {
   protocol: 'http' | 'icmp' | 'tcp';
   port?: number;
   expect: 'allow' | 'deny';
+  /** Why the network model expects it. */
+  why?: string;
   reached: boolean;
   verdict: 'pass' | 'fail' | 'inconclusive';
 }
@@ -42,6 +34,8 @@ export interface ProbeOutcome {
 /** A claim of the demo with the evidence that proves or refutes it. */
 export interface CheckResult {
   id: CheckId;
+  /** The step that decided it: checks of one step share a reachability matrix in reports. */
+  group?: StepId;
   description: string;
   expected: string;
   observed: string;

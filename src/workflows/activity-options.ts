@@ -1,6 +1,7 @@
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import { NON_RETRYABLE_TYPES, type DemoActivities, type Instrumented } from '../model/activities.ts';
-import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
+import type { StepId } from '../model/result.ts';
+import { stepDef } from '../scenarios/index.ts';
 import type { DemoInput } from './demo-input.ts';
 
 /**
@@ -12,7 +13,7 @@ import type { DemoInput } from './demo-input.ts';
 const HEARTBEAT_TIMEOUT = '10s';
 
 export function stepTimeoutSeconds(input: Pick<DemoInput, 'timeouts'>, id: StepId): number {
-  return input.timeouts[id] ?? STEP_CATALOGUE.find((s) => s.id === id)!.timeoutSeconds;
+  return (input.timeouts as Partial<Record<string, number>>)[id] ?? stepDef(id).timeoutSeconds;
 }
 
 export function activityOptions(input: Pick<DemoInput, 'timeouts' | 'retry'>, id: StepId, summary: string): ActivityOptions {
@@ -21,20 +22,23 @@ export function activityOptions(input: Pick<DemoInput, 'timeouts' | 'retry'>, id
     // A grace beyond the step's own limit, so an activity's own deadline (with its reason) fires first.
     startToCloseTimeout: `${stepTimeoutSeconds(input, id) + 30}s`,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: {
-      initialInterval: `${input.retry.initialIntervalSeconds}s`,
-      maximumInterval: `${input.retry.maximumIntervalSeconds}s`,
-      backoffCoefficient: 2,
-      maximumAttempts: input.retry.maximumAttempts,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
-    },
+    retry: retryPolicy(input),
+  };
+}
+
+function retryPolicy(input: Pick<DemoInput, 'retry'>): RetryPolicy {
+  return {
+    initialInterval: `${input.retry.initialIntervalSeconds}s`,
+    maximumInterval: `${input.retry.maximumIntervalSeconds}s`,
+    backoffCoefficient: 2,
+    maximumAttempts: input.retry.maximumAttempts,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
   };
 }
 
 /** The cleanup of a cancelled run: not a step of the demo, so its own limit; it heartbeats while namespaces go. */
 export function cleanupActivities(input: Pick<DemoInput, 'retry'>): Instrumented<DemoActivities> {
-  const { retry } = activityOptions({ ...input, timeouts: {} }, 'report', '');
-  return proxyActivities<Instrumented<DemoActivities>>({ summary: 'cleanup of the cancelled run', startToCloseTimeout: '15m', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry });
+  return proxyActivities<Instrumented<DemoActivities>>({ summary: 'cleanup of the cancelled run', startToCloseTimeout: '15m', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry: retryPolicy(input) });
 }
 
 /** Activities proxied with one step's options; the summary names the step in the Web UI. */

@@ -1,5 +1,5 @@
 import type { Config, KindConfig, OperatorConfig, Ordering, RetryConfig, ScenarioConfig } from '../config/schema.ts';
-import type { StepId } from '../config/steps.ts';
+import type { StepId } from '../model/result.ts';
 import type { EnsureClusterRequest, PreflightRequest } from '../model/activities.ts';
 import type { ProviderName } from '../model/cluster.ts';
 

@@ -1,5 +1,5 @@
 import { condition, setHandler, upsertMemo } from '@temporalio/workflow';
-import type { StepId } from '../config/steps.ts';
+import type { StepId } from '../model/result.ts';
 import type { DecisionAction, DemoResult } from '../model/result.ts';
 import { MEMO_KEY, decideUpdate, type DecisionRequest, type RunMemo } from './operator-messages.ts';
 

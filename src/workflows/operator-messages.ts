@@ -1,5 +1,5 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { StepId } from '../config/steps.ts';
+import type { StepId } from '../model/result.ts';
 import type { DecisionAction, DemoResult } from '../model/result.ts';
 
 export interface DecisionRequest {

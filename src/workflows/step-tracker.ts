@@ -1,7 +1,6 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Attempted } from '../model/activities.ts';
-import { STEP_CATALOGUE, type StepId } from '../config/steps.ts';
-import { CHECK_IDS, type CheckResult, type CleanupRecord, type DemoResult, type StepRecord } from '../model/result.ts';
+import type { CheckResult, CleanupRecord, DemoResult, StepId, StepRecord } from '../model/result.ts';
 import { OperatorDesk } from './operator-desk.ts';
 import { progressQuery } from './queries.ts';
 
@@ -17,13 +16,17 @@ export class StepTracker {
 
   private desk: OperatorDesk | undefined;
 
-  constructor() {
+  /** Check ids in the order the steps declare them: results list checks so, whatever order they were decided in. */
+  private readonly checkOrder: string[];
+
+  constructor(steps: readonly { id: string; title: string; checks?: readonly { id: string }[] }[]) {
+    this.checkOrder = steps.flatMap((s) => (s.checks ?? []).map((c) => c.id));
     const { workflowId, runId } = workflowInfo();
     this.result = {
       workflowId,
       runId,
       status: 'running',
-      steps: STEP_CATALOGUE.map((s) => ({ id: s.id, title: s.title, state: 'pending', startedAt: null, endedAt: null, attempts: 0, outcome: '' })),
+      steps: steps.map((s) => ({ id: s.id, title: s.title, state: 'pending', startedAt: null, endedAt: null, attempts: 0, outcome: '' })),
       checks: [],
       migration: null,
     };
@@ -117,7 +120,7 @@ export class StepTracker {
 
   finish(): DemoResult {
     this.result.status = this.verdict();
-    this.result.checks.sort((a, b) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id));
+    this.result.checks.sort((a, b) => this.checkOrder.indexOf(a.id) - this.checkOrder.indexOf(b.id));
     const passed = this.result.checks.filter((c) => c.passed).length;
     this.desk?.memo({ checks: `${passed}/${this.result.checks.length}` });
     this.publish();

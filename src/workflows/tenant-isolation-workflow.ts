@@ -1,11 +1,14 @@
 import type { ScenarioConfig } from '../config/schema.ts';
 import type { ClusterRef } from '../model/cluster.ts';
+import type { Probe } from '../model/probe.ts';
 import type { PairTally } from '../model/tenants.ts';
 import type { WorkloadAddress } from '../model/workload.ts';
+import { refOf } from '../scenarios/expected-probes.ts';
+import { mayReach, workloadKeyOf } from '../scenarios/network-model.ts';
+import type { WorkloadDef } from '../scenarios/types.ts';
 import { activitiesFor } from './activity-options.ts';
 import type { DemoInput } from './demo-input.ts';
-import { demoWorkloads, pingProbe } from './demo-workloads.ts';
-import { tenantScenario } from './tenant-workflow.ts';
+import { tenantStep, tenantTable } from './tenant-scenario.ts';
 
 /** A tenant's address on its own UDN, as compact as the parent can pass it on. */
 export interface TenantAddress {
@@ -30,17 +33,28 @@ export interface SourceTally extends PairTally {
 const MAX_EXCEPTIONS = 10;
 
 /**
- * One tenant's vm-a pings every other tenant's vm-b and must not reach it. A child workflow per
- * probing tenant keeps the probes, their observations and their evidence (N − 1 of each) in its
- * own history; the parent sees the tally.
+ * One tenant's vm-a pings every other tenant's vm-b, as the network model expects of two
+ * tenants (each on a primary UDN of its own: no reply). A child workflow per probing tenant
+ * keeps the probes, their observations and their evidence (N − 1 of each) in its own history;
+ * the parent sees the tally.
  */
 export async function TenantIsolationWorkflow(input: TenantIsolationInput): Promise<SourceTally> {
-  const vm = (namespace: string, which: 'greenVmA' | 'greenVmB') => demoWorkloads(tenantScenario(input.scenario, { namespace, subnet: '' }))[which];
-  const entry = (t: TenantAddress, which: 'greenVmA' | 'greenVmB'): WorkloadAddress => ({ ...vm(t.namespace, which), node: '', udnIP: t.ip });
-  const probes = input.to.map((t) => pingProbe(vm(input.from.namespace, 'greenVmA'), vm(t.namespace, 'greenVmB'), 'deny'));
-  const { value: observations } = await activitiesFor(input, 'check-isolation', `${input.from.namespace} → ${input.to.length} tenants`).runProbes({
+  const tenant = (namespace: string) => {
+    const table = tenantTable(input.scenario, { namespace, subnet: input.scenario.green.subnet });
+    const vm = (name: string) => table.workloads.find((w) => w.namespace === namespace && w.name === name)! as WorkloadDef;
+    return { table, network: table.networks[0], vmA: vm('vm-a'), vmB: vm('vm-b') };
+  };
+  const source = tenant(input.from.namespace);
+  const probes: Probe[] = input.to.map((t) => {
+    const target = tenant(t.namespace);
+    const state = { networks: [source.network, target.network], workloads: [source.vmA, target.vmB], policies: [], outside: [] };
+    const e = mayReach(state, workloadKeyOf(source.vmA), workloadKeyOf(target.vmB), 'icmp');
+    return { from: refOf(source.vmA), to: { workload: refOf(target.vmB) }, protocol: 'icmp', expect: e.allowed ? 'allow' : 'deny', why: e.reason };
+  });
+  const entry = (w: WorkloadDef, ip: string): WorkloadAddress => ({ ...refOf(w), node: '', udnIP: ip });
+  const { value: observations } = await activitiesFor(input, tenantStep(source.table, 'isolation').id, `${input.from.namespace} → ${input.to.length} tenants`).runProbes({
     cluster: input.cluster,
-    inventory: [entry(input.from, 'greenVmA'), ...input.to.map((t) => entry(t, 'greenVmB'))],
+    inventory: [entry(source.vmA, input.from.ip), ...input.to.map((t) => entry(tenant(t.namespace).vmB, t.ip))],
     probes,
     guest: input.scenario.guest,
     timing: input.scenario.probes,

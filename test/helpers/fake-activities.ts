@@ -21,6 +21,8 @@ export interface FakeBehaviour {
   /** Called when an activity starts, e.g. to hold it open while a test queries progress. */
   onCall?: (name: keyof DemoActivities) => Promise<void> | void;
   calls?: (keyof DemoActivities)[];
+  /** The MTU the guest's eth0 reports (OVN-Kubernetes sets 1400). */
+  guestMtu?: number;
 }
 
 const ADDRESSES: Record<string, { ip: string; node: string }> = {
@@ -97,6 +99,20 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
           evidence: reached ? 'webserver' : '35 packets transmitted, 0 received, 100% packet loss',
         };
       });
+    },
+    async inspectGuestNetwork(req) {
+      await enter('inspectGuestNetwork');
+      const { ip } = where(req.vm);
+      const net = ip.split('.').slice(0, 2).join('.');
+      const addresses = [
+        { ifindex: 1, ifname: 'lo', mtu: 65536, addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
+        { ifindex: 2, ifname: 'eth0', mtu: b.guestMtu ?? 1400, addr_info: [{ family: 'inet', local: ip, prefixlen: 16 }] },
+      ];
+      const routes = [{ dst: 'default', gateway: `${net}.0.1`, dev: 'eth0' }, { dst: `${net}.0.0/16`, dev: 'eth0', prefsrc: ip }];
+      return {
+        addresses: { command: 'ip -j addr show', output: JSON.stringify(addresses), exitCode: 0 },
+        routes: { command: 'ip -j route show', output: JSON.stringify(routes), exitCode: 0 },
+      };
     },
     async startTraffic(req) {
       await enter('startTraffic');

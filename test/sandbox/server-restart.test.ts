@@ -10,7 +10,7 @@ import getPort from 'get-port';
 import { fileURLToPath } from 'node:url';
 import { startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
 import { isListening } from '../../src/host/tcp-probe.ts';
-import type { StepId } from '../../src/config/steps.ts';
+import type { StepId } from '../../src/scenarios/index.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { sandboxDown } from '../../src/sandbox/index.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';

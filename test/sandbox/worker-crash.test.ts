@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { configSchema } from '../../src/config/schema.ts';
-import type { StepId } from '../../src/config/steps.ts';
+import type { StepId } from '../../src/scenarios/index.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { sandboxDown, type EmulationOptions } from '../../src/sandbox/index.ts';
 import { demoInputFromConfig } from '../../src/workflows/demo-input.ts';

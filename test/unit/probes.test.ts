@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'shell-quote';
-import { interpretTry, isRefused, probeCommand, type ProbeTry } from '../../src/cluster/probes/commands.ts';
+import { interpretTry, probeCommand, satisfiesAllow, type ProbeTry } from '../../src/cluster/probes/commands.ts';
 import { settle, type Clock, type SettleTiming } from '../../src/cluster/probes/settle.ts';
 import type { Probe } from '../../src/model/probe.ts';
 
@@ -14,6 +14,8 @@ const webserver = { namespace: 'green', kind: 'Pod', name: 'webserver' } as cons
 const vmB = { namespace: 'green', kind: 'VirtualMachineInstance', name: 'vm-b' } as const;
 
 const httpAllow: Probe = { from: vmA, to: { workload: webserver }, protocol: 'http', port: 9000, path: '/hostname', expect: 'allow' };
+/** Reached, yet no HTTP answer: what an allow without an expected body refuses. */
+const isRefused = (t: ProbeTry) => t.reached === true && !satisfiesAllow(httpAllow, t);
 const httpDeny: Probe = { ...httpAllow, expect: 'deny' };
 const tcpAllow: Probe = { from: vmA, to: { workload: vmB }, protocol: 'tcp', port: 5201, expect: 'allow' };
 const icmpAllow: Probe = { from: vmA, to: { workload: vmB }, protocol: 'icmp', expect: 'allow' };
@@ -191,6 +193,26 @@ describe('probe output: interpretTry', () => {
     // A shell splits it back into exactly the argv that ran.
     assert.deepEqual(parse(line.slice(2)), argv);
     assert.equal(t.evidence.split('\n').slice(1).join('\n'), 'webserver\nhttp_code=200\n[exit 0]');
+  });
+
+  it('an answer with another body than the expected one is reached, but satisfies no allow; the detail quotes it', () => {
+    const expecting: Probe = { ...httpAllow, body: 'webserver' };
+    const other = interpretTry(expecting, httpArgv, 'someone-else\nhttp_code=200\n', 0);
+    assert.equal(other.reached, true);
+    assert.equal(other.unexpected, true);
+    assert.equal(other.detail, 'HTTP 200 "someone-else", not the expected "webserver"');
+    assert.equal(satisfiesAllow(expecting, other), false);
+    const right = interpretTry(expecting, httpArgv, 'webserver\nhttp_code=200\n', 0);
+    assert.equal(satisfiesAllow(expecting, right), true);
+  });
+
+  it('settle fails an allow whose every answer has another body, with that answer as evidence', async () => {
+    const clock = new FakeClock();
+    const expecting: Probe = { ...httpAllow, body: 'webserver' };
+    const wrong = interpretTry(expecting, httpArgv, 'new-webserver\nhttp_code=200\n', 0);
+    const o = await settle(expecting, async () => wrong, TIMING, clock);
+    assert.equal(o.verdict, 'fail');
+    assert.match(o.evidence, /new-webserver/);
   });
 
   it('isRefused looks at the detail, not the exit code', () => {

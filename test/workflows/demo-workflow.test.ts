@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DemoActivities } from '../../src/model/activities.ts';
-import { STEP_IDS } from '../../src/config/steps.ts';
+import { STEP_IDS } from '../../src/scenarios/index.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';
 import { runDemoWithFakes } from '../helpers/demo-harness.ts';

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { STEP_IDS, type StepId } from '../../src/config/steps.ts';
-import { CHECK_IDS } from '../../src/model/result.ts';
-import { STEP_NEEDS, criticalPath, runAsGraph } from '../../src/workflows/step-graph.ts';
+import { CHECK_IDS, STEP_IDS } from '../../src/scenarios/index.ts';
+import { NAMESPACE_ISOLATION } from '../../src/scenarios/namespace-isolation.ts';
+import { criticalPath, runAsGraph } from '../../src/workflows/step-graph.ts';
 import { runDemoWithFakes, testInput } from '../helpers/demo-harness.ts';
 import { useTestServer } from '../helpers/temporal-env.ts';
+
+const STEPS = NAMESPACE_ISOLATION.steps;
+const STEP_NEEDS: Record<string, readonly string[]> = Object.fromEntries(STEPS.map((s) => [s.id, s.needs]));
 
 describe('ordering: fast', { timeout: 120_000 }, () => {
   const server = useTestServer();
@@ -20,8 +23,8 @@ describe('ordering: fast', { timeout: 120_000 }, () => {
     assert.equal(outcome.status, 'passed');
     assert.deepEqual(outcome.checks.map((c) => c.id), CHECK_IDS, 'listed in the seed order, whatever order they were decided in');
     const step = new Map(outcome.steps.map((s) => [s.id, s]));
-    const at = (id: StepId, end: 'startedAt' | 'endedAt') => Date.parse(step.get(id)![end]!);
-    for (const id of STEP_IDS) for (const need of STEP_NEEDS[id]) assert.ok(at(need, 'endedAt') <= at(id, 'startedAt'), `${id} started before ${need} ended`);
+    const at = (id: string, end: 'startedAt' | 'endedAt') => Date.parse(step.get(id)![end]!);
+    for (const id of STEP_IDS) for (const need of STEP_NEEDS[id]!) assert.ok(at(need, 'endedAt') <= at(id, 'startedAt'), `${id} started before ${need} ended`);
     assert.ok(at('apply-blue', 'startedAt') < at('wait-green-ready', 'endedAt'), "blue's rollout during green's wait");
     assert.ok(at('wait-blue-ready', 'startedAt') < at('live-migration', 'endedAt'), "blue's wait during green's migration");
     assert.ok(at('check-egress', 'startedAt') < at('live-migration', 'endedAt'), 'checks during the migration');
@@ -37,10 +40,10 @@ describe('ordering: fast', { timeout: 120_000 }, () => {
 describe('the step graph', { timeout: 60_000 }, () => {
   it('names only steps, lists every step, and has no cycle', () => {
     assert.deepEqual(Object.keys(STEP_NEEDS).sort(), [...STEP_IDS].sort());
-    const seen = new Set<StepId>();
-    const visit = (id: StepId, path: StepId[]) => {
+    const seen = new Set<string>();
+    const visit = (id: string, path: string[]) => {
       assert.ok(!path.includes(id), `cycle: ${[...path, id].join(' → ')}`);
-      for (const need of STEP_NEEDS[id]) visit(need, [...path, id]);
+      for (const need of STEP_NEEDS[id]!) visit(need, [...path, id]);
       seen.add(id);
     };
     for (const id of STEP_IDS) visit(id, []);
@@ -51,17 +54,17 @@ describe('the step graph', { timeout: 60_000 }, () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let round = 0; round < 30; round++) {
-      const ended = new Set<StepId>();
+      const ended = new Set<string>();
       const violations: string[] = [];
       let running = 0;
       let overlap = 0;
       await runAsGraph(async (id) => {
-        for (const need of STEP_NEEDS[id]) if (!ended.has(need)) violations.push(`${id} before ${need}`);
+        for (const need of STEP_NEEDS[id]!) if (!ended.has(need)) violations.push(`${id} before ${need}`);
         overlap = Math.max(overlap, ++running);
         await sleep(Math.floor(random() * 5));
         running--;
         ended.add(id);
-      });
+      }, STEPS);
       assert.deepEqual(violations, [], `round ${round}`);
       assert.equal(ended.size, STEP_IDS.length);
       assert.ok(overlap > 1, 'independent steps ran side by side');
@@ -69,14 +72,14 @@ describe('the step graph', { timeout: 60_000 }, () => {
   });
 
   it('the critical path is the longest chain of needs', () => {
-    const ms = Object.fromEntries(STEP_IDS.map((id) => [id, 1])) as Record<StepId, number>;
+    const ms = Object.fromEntries(STEP_IDS.map((id) => [id, 1]));
     ms['live-migration'] = 100;
     ms['wait-blue-ready'] = 50;
     ms['check-netpol-allows'] = 2;
-    const path = criticalPath(ms);
+    const path = criticalPath(STEPS, ms);
     assert.deepEqual(path.steps, ['preflight', 'ensure-cluster', 'apply-green-network', 'apply-green-workloads', 'wait-green-ready', 'discover-addresses', 'live-migration', 'apply-netpol', 'check-netpol-allows', 'report']);
     assert.equal(path.totalMs, 6 + 100 + 1 + 2 + 1);
     ms['wait-blue-ready'] = 200;
-    assert.deepEqual(criticalPath(ms).steps.slice(0, 5), ['preflight', 'ensure-cluster', 'apply-blue', 'wait-blue-ready', 'check-isolation']);
+    assert.deepEqual(criticalPath(STEPS, ms).steps.slice(0, 5), ['preflight', 'ensure-cluster', 'apply-blue', 'wait-blue-ready', 'check-isolation']);
   });
 });

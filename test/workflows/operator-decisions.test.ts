@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DemoActivities } from '../../src/model/activities.ts';
-import type { StepId } from '../../src/config/steps.ts';
+import type { StepId } from '../../src/scenarios/index.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { MEMO_KEY, cleanupScopeSignal, decideUpdate, type RunMemo } from '../../src/workflows/operator-messages.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';

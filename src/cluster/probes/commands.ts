@@ -7,6 +7,8 @@ export interface ProbeTry {
   detail: string;
   /** The command line and what it printed, for the evidence. */
   evidence: string;
+  /** Something answered, but not what the probe expects (another body): reached, yet no allow can rest on it. */
+  unexpected?: boolean;
 }
 
 /** The details both interpreters give, so a verdict reads the same whichever tool made it. */
@@ -45,7 +47,9 @@ export function interpretTry(p: Probe, argv: readonly string[], output: string, 
     const body = output.slice(0, code.index).trim();
     const status = Number(code[1]);
     if (p.protocol === 'tcp') return { reached: true, detail: `connected (HTTP ${status})`, evidence };
-    return { reached: status > 0, detail: `HTTP ${status} ${JSON.stringify(body.slice(0, 80))}`, evidence };
+    const answer = `HTTP ${status} ${JSON.stringify(body.slice(0, 80))}`;
+    if (status > 0 && p.body !== undefined && body !== p.body) return { reached: true, detail: `${answer}, not the expected ${JSON.stringify(p.body)}`, evidence, unexpected: true };
+    return { reached: status > 0, detail: answer, evidence };
   }
   // curl's "empty reply" and "recv failure" still mean a TCP connection was made.
   if (p.protocol === 'tcp' && (exitCode === 52 || exitCode === 56)) return { reached: true, detail: `connected (curl exit ${exitCode})`, evidence };
@@ -69,7 +73,10 @@ export function interpretAgnhost(argv: readonly string[], stderr: string, exitCo
   return { reached: undefined, detail: `inconclusive: exit ${exitCode}, ${stderr.trim().slice(0, 120) || 'no output'}`, evidence };
 }
 
-/** A refused connection reached the host: it disproves a deny but cannot satisfy an allow of HTTP. */
-export function isRefused(t: ProbeTry): boolean {
-  return t.detail === REFUSED;
+/**
+ * Whether a try satisfies an allow: a refused connection reached the host, which disproves a
+ * deny but is no HTTP answer; an answer with another body came from something else.
+ */
+export function satisfiesAllow(p: Probe, t: ProbeTry): boolean {
+  return t.reached === true && !t.unexpected && !(p.protocol === 'http' && t.detail === REFUSED);
 }

@@ -1,5 +1,5 @@
 import type { Probe, ProbeObservation } from '../../model/probe.ts';
-import { isRefused, type ProbeTry } from './commands.ts';
+import { satisfiesAllow, type ProbeTry } from './commands.ts';
 
 export interface SettleTiming {
   /** How long an expectation may take to come true (routes, policies being programmed). */
@@ -36,7 +36,7 @@ export async function settle(probe: Probe, attempt: () => Promise<ProbeTry>, t: 
     if (last.reached !== undefined) lastConclusive = last;
     const elapsed = clock.now() - started;
     if (probe.expect === 'allow') {
-      if (last.reached && !(probe.protocol === 'http' && isRefused(last))) return observe('pass', last);
+      if (satisfiesAllow(probe, last)) return observe('pass', last);
     } else if (last.reached === false) {
       blockedSince ??= now;
       if (clock.now() - blockedSince >= t.consistentlyMs) return observe('pass', last, blockedSince - started);

@@ -1,0 +1,42 @@
+import type { MigrationRecord, TrafficReport } from '../model/activities.ts';
+import type { CheckResult, MigrationSummary } from '../model/result.ts';
+
+/**
+ * The live-migration claim: the TCP session survived with no outage above the limit, the VM
+ * moved to another node, and it kept its address.
+ */
+export function migrationCheck(id: string, description: string, migration: MigrationRecord, traffic: TrafficReport | null, trafficSkipped: string | undefined, maxDowntimeMs: number, group?: string): CheckResult {
+  const moved = migration.sourceNode !== migration.targetNode;
+  const kept = migration.addressBefore === migration.addressAfter;
+  const quick = traffic?.downtimeMs !== null && traffic?.downtimeMs !== undefined && traffic.downtimeMs <= maxDowntimeMs;
+  const measured = traffic ? traffic.summary : `TCP session not measured: ${trafficSkipped}`;
+  return {
+    id,
+    ...(group ? { group } : {}),
+    description,
+    expected: `connection survived; longest outage ≤ ${maxDowntimeMs} ms; VM on another node; same address`,
+    observed: `${measured}; ${migration.sourceNode} → ${migration.targetNode}; ${migration.addressBefore} → ${migration.addressAfter}`,
+    passed: Boolean(traffic?.survived) && quick && moved && kept,
+    evidence: traffic ? [traffic.summary, ...traffic.rawFiles] : [],
+  };
+}
+
+/** The result's migration section. */
+export function migrationSummary(vmi: string, migration: MigrationRecord, traffic: TrafficReport | null): MigrationSummary {
+  return {
+    vmi,
+    sourceNode: migration.sourceNode,
+    targetNode: migration.targetNode,
+    ipBefore: migration.addressBefore,
+    ipAfter: migration.addressAfter,
+    startedAt: migration.startedAt,
+    endedAt: migration.endedAt,
+    survived: traffic?.survived ?? null,
+    downtimeMs: traffic?.downtimeMs ?? null,
+    resolutionMs: traffic?.resolutionMs ?? null,
+    retransmits: traffic?.retransmits ?? null,
+    throughputBeforeGbps: traffic?.throughputBeforeGbps ?? null,
+    throughputAfterGbps: traffic?.throughputAfterGbps ?? null,
+    captures: traffic?.rawFiles ?? [],
+  };
+}

@@ -1,0 +1,23 @@
+import { NAMESPACE_ISOLATION } from './namespace-isolation.ts';
+import type { StepDef } from './types.ts';
+
+/** Every scenario of the talk, in the talk's order. */
+export const SCENARIOS = [NAMESPACE_ISOLATION] as const;
+
+type AnyStep = (typeof SCENARIOS)[number]['steps'][number];
+export type StepId = AnyStep['id'];
+export type CheckId = Extract<AnyStep, { checks: unknown }>['checks'][number]['id'];
+
+const ALL_STEPS: readonly StepDef[] = SCENARIOS.flatMap((s) => s.steps);
+
+/** Every step id of every scenario: what config's `timeouts` and `--step` accept. */
+export const STEP_IDS = ALL_STEPS.map((s) => s.id) as [StepId, ...StepId[]];
+
+export function stepDef(id: string): StepDef {
+  const step = ALL_STEPS.find((s) => s.id === id);
+  if (!step) throw new Error(`no step ${id} in any scenario`);
+  return step;
+}
+
+/** Check ids in the talk's order: reports list checks so, whatever order they were decided in. */
+export const CHECK_IDS = ALL_STEPS.flatMap((s) => (s.checks ?? []).map((c) => c.id)) as CheckId[];
