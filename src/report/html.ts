@@ -1,6 +1,6 @@
 import { trafficChart } from './chart.ts';
 import type { ReportData } from './data.ts';
-import { describeCell, reachabilityMatrix } from './matrix.ts';
+import { matrixRows, reachabilityMatrices } from './matrix.ts';
 import { migrationRows } from './summary.ts';
 
 const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -29,13 +29,12 @@ export async function htmlReport(d: ReportData): Promise<string> {
     ...r.checks.map((c) => `<tr><td class="${c.passed ? 'pass' : 'fail'}">${c.passed ? 'PASS' : 'FAIL'}</td><td><b>${esc(c.id)}</b><br>${esc(c.description)}</td><td>${esc(c.expected)}</td><td>${esc(c.observed)}</td></tr>`),
     '</table>',
   ];
-  const m = reachabilityMatrix(r.checks);
-  if (m.sources.length > 0) {
-    parts.push('<h2>Reachability: expected → observed</h2><table>', `<tr><th>from \\ to</th>${m.targets.map((t) => `<th>${esc(t)}</th>`).join('')}</tr>`);
-    for (const s of m.sources) {
-      const cells = m.targets.map((t) => `<td>${m.cell(s, t).map((c) => `<span class="${c.ok ? 'pass' : 'fail'}">${esc(describeCell(c))}</span>`).join('<br>') || '·'}</td>`);
-      parts.push(`<tr><th>${esc(s)}</th>${cells.join('')}</tr>`);
-    }
+  const matrices = reachabilityMatrices(r.checks);
+  if (matrices.length > 0) parts.push('<h2>Reachability: expected and observed</h2>');
+  for (const m of matrices) {
+    const { header, rows } = matrixRows(m);
+    parts.push(`<h3>${esc(m.group)} <small>(${esc(m.checks.join(', '))})</small></h3><table>`, `<tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`);
+    for (const [source, ...cells] of rows) parts.push(`<tr><th>${esc(source!)}</th>${cells.map((c) => `<td class="${c.startsWith('✗') ? 'fail' : c.startsWith('✓') ? 'pass' : ''}">${esc(c)}</td>`).join('')}</tr>`);
     parts.push('</table>');
   }
   if (r.migration) {

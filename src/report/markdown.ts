@@ -1,5 +1,5 @@
 import type { ReportData } from './data.ts';
-import { describeCell, reachabilityMatrix } from './matrix.ts';
+import { matrixRows, reachabilityMatrices } from './matrix.ts';
 import { migrationRows } from './summary.ts';
 
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', '<br>');
@@ -17,10 +17,11 @@ export function markdownReport(d: ReportData): string {
     '|---|---|---|---|',
     ...r.checks.map((c) => `| ${c.passed ? '✅' : '❌'} | **${c.id}**<br>${cell(c.description)} | ${cell(c.expected)} | ${cell(c.observed)} |`),
   ];
-  const m = reachabilityMatrix(r.checks);
-  if (m.sources.length > 0) {
-    out.push('', '## Reachability (expected → observed)', '', `| from \\ to | ${m.targets.join(' | ')} |`, `|---|${m.targets.map(() => '---').join('|')}|`);
-    for (const s of m.sources) out.push(`| ${s} | ${m.targets.map((t) => m.cell(s, t).map(describeCell).join('<br>') || '·').join(' | ')} |`);
+  const matrices = reachabilityMatrices(r.checks);
+  if (matrices.length > 0) out.push('', '## Reachability: expected and observed', '');
+  for (const m of matrices) {
+    const { header, rows } = matrixRows(m);
+    out.push(`### ${m.group} (${m.checks.join(', ')})`, '', `| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`), '');
   }
   if (r.migration) {
     out.push('', '## Live migration', '', '| | |', '|---|---|', ...migrationRows(r.migration).map(([k, v]) => `| ${k} | ${cell(v)} |`));

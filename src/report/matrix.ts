@@ -1,34 +1,63 @@
 import type { CheckResult, ProbeOutcome } from '../model/result.ts';
 
-export interface MatrixCell {
-  check: string;
-  expect: ProbeOutcome['expect'];
-  reached: boolean;
-  ok: boolean;
+/** One check group's probes as two truth tables over the same sources × targets. */
+export interface GroupMatrix {
+  /** The step that decided the checks (or the check itself, in runs recorded before groups). */
+  group: string;
+  checks: string[];
+  sources: string[];
+  targets: string[];
+  /** `allow` / `deny`, or '' where nothing was probed. */
+  expected(source: string, target: string): string;
+  /** `reached` / `blocked` (`?` when inconclusive), or ''. */
+  observed(source: string, target: string): string;
+  /** Where observed disagrees with expected. */
+  mismatch(source: string, target: string): boolean;
 }
 
 /**
- * Sources × targets, as the Kubernetes network-policy e2e prints its truth tables: for each
- * pair, every check that probed it with what was expected, what was observed, and whether they
- * agree.
+ * Per check group, the expected and the observed reachability over sources × targets, as the
+ * Kubernetes network-policy e2e prints its truth tables, with the cells that disagree marked.
  */
-export function reachabilityMatrix(checks: readonly CheckResult[]) {
-  const cells = new Map<string, MatrixCell[]>();
-  const sources = new Set<string>();
-  const targets = new Set<string>();
+export function reachabilityMatrices(checks: readonly CheckResult[]): GroupMatrix[] {
+  const groups = new Map<string, { checks: string[]; probes: ProbeOutcome[] }>();
   for (const c of checks) {
-    for (const p of c.probes ?? []) {
-      const target = `${p.to} ${p.protocol}${p.port === undefined ? '' : `:${p.port}`}`;
-      sources.add(p.from);
-      targets.add(target);
-      const key = `${p.from}\u0000${target}`;
-      cells.set(key, [...(cells.get(key) ?? []), { check: c.id, expect: p.expect, reached: p.reached, ok: p.verdict === 'pass' }]);
-    }
+    if (!c.probes?.length) continue;
+    const key = c.group ?? c.id;
+    const g = groups.get(key) ?? { checks: [], probes: [] };
+    g.checks.push(c.id);
+    g.probes.push(...c.probes);
+    groups.set(key, g);
   }
-  return { sources: [...sources].sort(), targets: [...targets].sort(), cell: (source: string, target: string) => cells.get(`${source}\u0000${target}`) ?? [] };
+  return [...groups].map(([group, g]) => {
+    const cell = (s: string, t: string) => g.probes.filter((p) => p.from === s && targetOf(p) === t);
+    return {
+      group,
+      checks: g.checks,
+      sources: [...new Set(g.probes.map((p) => p.from))].sort(),
+      targets: [...new Set(g.probes.map(targetOf))].sort(),
+      expected: (s, t) => cell(s, t).map((p) => p.expect).join(' '),
+      observed: (s, t) => cell(s, t).map((p) => (p.verdict === 'inconclusive' ? '?' : p.reached ? 'reached' : 'blocked')).join(' '),
+      mismatch: (s, t) => cell(s, t).some((p) => p.verdict !== 'pass'),
+    };
+  });
 }
 
-/** `✓ deny → blocked (netpol-blocks-9000)` */
-export function describeCell(c: MatrixCell): string {
-  return `${c.ok ? '✓' : '✗'} ${c.expect} → ${c.reached ? 'reached' : 'blocked'} (${c.check})`;
+function targetOf(p: ProbeOutcome): string {
+  return `${p.to} ${p.protocol}${p.port === undefined ? '' : `:${p.port}`}`;
+}
+
+/** The two tables side by side, one row per source: the expected cells, then the observed ones (✗ where they disagree). */
+export function matrixRows(m: GroupMatrix): { header: string[]; rows: string[][] } {
+  return {
+    header: ['from \\ to', ...m.targets.map((t) => `expected: ${t}`), ...m.targets.map((t) => `observed: ${t}`)],
+    rows: m.sources.map((s) => [
+      s,
+      ...m.targets.map((t) => m.expected(s, t) || '·'),
+      ...m.targets.map((t) => {
+        const seen = m.observed(s, t);
+        return seen ? `${m.mismatch(s, t) ? '✗' : '✓'} ${seen}` : '·';
+      }),
+    ]),
+  };
 }

@@ -8,7 +8,7 @@ import { convert } from 'xmlbuilder2';
 import { analyzeText } from '../../src/analysis/analyze.ts';
 import type { CheckResult, DemoResult } from '../../src/model/result.ts';
 import { loadReportData } from '../../src/report/data.ts';
-import { reachabilityMatrix } from '../../src/report/matrix.ts';
+import { matrixRows, reachabilityMatrices } from '../../src/report/matrix.ts';
 import { writeReports } from '../../src/report/write.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/captures/${name}`, import.meta.url));
@@ -50,12 +50,18 @@ async function result(): Promise<DemoResult> {
 }
 
 describe('the run report', () => {
-  it('the reachability matrix groups every probe of a pair, with expected, observed and agreement', () => {
-    const m = reachabilityMatrix([check('east-west', true, 'a', 'b', 'allow', true), check('netpol-blocks-9000', false, 'a', 'b', 'deny', true)]);
-    assert.deepEqual(m.sources, ['a']);
-    assert.deepEqual(m.targets, ['b http:9000']);
-    assert.deepEqual(m.cell('a', 'b http:9000').map((c) => [c.check, c.expect, c.reached, c.ok]), [['east-west', 'allow', true, true], ['netpol-blocks-9000', 'deny', true, false]]);
-    assert.deepEqual(m.cell('b', 'a'), []);
+  it('per check group, the expected and the observed matrix side by side, mismatches marked', () => {
+    const isolation = (id: string, from: string, to: string, reached: boolean) => ({ ...check(id, !reached, from, to, 'deny', reached), group: 'check-isolation' });
+    const [east, iso] = reachabilityMatrices([check('east-west', true, 'a', 'b', 'allow', true), isolation('isolation-blue-to-green', 'blue/vm-a', 'green/vm-b', true), isolation('isolation-green-to-blue', 'green/vm-a', 'blue/vm-a', false)]);
+    assert.equal(east!.group, 'east-west');
+    assert.deepEqual(iso!.checks, ['isolation-blue-to-green', 'isolation-green-to-blue']);
+    assert.deepEqual(matrixRows(iso!), {
+      header: ['from \\ to', 'expected: blue/vm-a http:9000', 'expected: green/vm-b http:9000', 'observed: blue/vm-a http:9000', 'observed: green/vm-b http:9000'],
+      rows: [
+        ['blue/vm-a', '·', 'deny', '·', '✗ reached'],
+        ['green/vm-a', 'deny', '·', '✓ blocked', '·'],
+      ],
+    });
   });
 
   it('writes Markdown, HTML, JSON and JUnit that agree with the result', async () => {
@@ -71,7 +77,7 @@ describe('the run report', () => {
 
     assert.match(md!, /^# udn-demo run report-test: FAILED/);
     assert.match(md!, /\| ❌ \| \*\*netpol-blocks-9000\*\*/);
-    assert.match(md!, /\| green\/vm-a \| ✓ allow → reached \(east-west\)<br>✓ allow → reached \(netpol-baseline-9000\)<br>✗ deny → reached \(netpol-blocks-9000\) \|/);
+    assert.match(md!, /### netpol-blocks-9000 \(netpol-blocks-9000\)\n\n\| from \\ to \| expected: green\/webserver http:9000 \| observed: green\/webserver http:9000 \|\n\|---\|---\|---\|\n\| green\/vm-a \| deny \| ✗ reached \|/);
     assert.match(md!, /\| longest outage \| 1555 ms \(resolution 100 ms\) \|/);
 
     assert.match(html!, /<svg[^>]*class="marks"/);
