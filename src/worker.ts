@@ -3,11 +3,9 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
-import { checkInjectedFailures, instrument, type InjectedFailures } from './activities/instrument.ts';
+import { instrument, type InjectedFailures } from './activities/instrument.ts';
 import type { DemoActivities } from './model/activities.ts';
-import type { Config, TemporalConfig } from './config/schema.ts';
-import { InputError } from './errors.ts';
-import { loadFaults } from './sandbox/index.ts';
+import type { TemporalConfig } from './config/schema.ts';
 import { cachedWorkflowBundle } from './workflow-bundle.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -57,7 +55,7 @@ export interface WorkerOptions {
   identity?: string;
   /** A prebuilt bundle (tests build one and reuse it); otherwise the cached bundle of these sources. */
   workflowBundle?: WorkflowBundle;
-  /** Transient failures to inject (the sandbox faults file's `activityFailures`). */
+  /** Transient failures to inject (`--fail-activity`); instrument() refuses names of no activity. */
   injectFailures?: InjectedFailures;
 }
 
@@ -78,13 +76,4 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     // (the SDK's default is 10 s); a live worker picks its tasks up in milliseconds.
     stickyQueueScheduleToStartTimeout: '5s',
   });
-}
-
-/** The transient activity failures a sandbox run's faults file asks the worker for. */
-export async function injectedFailuresFor(config: Pick<Config, 'cluster' | 'sandbox'>): Promise<InjectedFailures> {
-  if (config.cluster.provider !== 'sandbox' || !config.sandbox.faultsFile) return {};
-  const faults = await loadFaults(config.sandbox.faultsFile).catch((err: unknown) => {
-    throw new InputError((err as Error).message);
-  });
-  return checkInjectedFailures(faults.activityFailures, Object.keys(createActivities()));
 }

@@ -5,7 +5,7 @@ import type { Attempted, Instrumented } from '../model/activities.ts';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
-/** Activity name → how many of its first attempts fail on purpose (the sandbox's `activityFailures`). */
+/** Activity name → how many of its first attempts fail on purpose (`--fail-activity` of `udn-demo worker`, `run`, `tenants`). */
 export type InjectedFailures = Readonly<Record<string, number>>;
 
 /**
@@ -40,10 +40,13 @@ export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A, 
   return out as Instrumented<A>;
 }
 
-/** Refuses injected failures for activities that do not exist: a typo would silently inject nothing. */
+/**
+ * Refuses injected failures for activities that do not exist: a typo would silently inject nothing.
+ * The message names the option because that is the only way a person asks for them.
+ */
 export function checkInjectedFailures(inject: InjectedFailures, activityNames: readonly string[]): InjectedFailures {
   const unknown = Object.keys(inject).filter((name) => !activityNames.includes(name));
-  if (unknown.length > 0) throw new InputError(`activityFailures names no activity: ${unknown.join(', ')} (activities: ${activityNames.join(', ')})`);
+  if (unknown.length > 0) throw new InputError(`--fail-activity names no activity: ${unknown.join(', ')} (activities: ${activityNames.join(', ')})`);
   return inject;
 }
 

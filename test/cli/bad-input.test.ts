@@ -3,10 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { before, describe, it } from 'node:test';
 import { assertOneLineError, cli } from '../helpers/cli.ts';
-import { startTestServer } from '../helpers/temporal-env.ts';
 
 /**
  * Bad input, end to end through the real CLI: each gives one readable line naming the problem,
@@ -79,6 +77,13 @@ describe('bad input: one line, exit 2, nothing created', { timeout: 600_000 }, (
     ['a fractional tenant count', ['tenants', '--count', '2.5'], /--count must be a whole number from 1 to 250, got "2\.5"/],
     ['a probe concurrency above its bound', ['tenants', '--count', '4', '--probe-concurrency', '257'], /^udn-demo: --probe-concurrency must be a whole number from 1 to 256, got "257"$/],
     ['a workflow id with spaces to skip', ['skip', 'my run'], /workflow id "my run" must be/],
+    ['a failure injected into an activity that does not exist', ['run', '--sandbox', '--fail-activity', 'migrateVm=2'], /^udn-demo: --fail-activity names no activity: migrateVm \(activities: preflight, .*migrateVmi/],
+    ["…and the worker's too", ['worker', '--fail-activity', 'migrateVmi=1', '--fail-activity', 'migrateVm=2'], /^udn-demo: --fail-activity names no activity: migrateVm \(activities: /],
+    ['an injected failure without its count', ['tenants', '--sandbox', '--fail-activity', 'migrateVmi'], /^udn-demo: --fail-activity must be ACTIVITY=N with N a whole number from 1 to 20 \(e\.g\. migrateVmi=2\), got "migrateVmi"$/],
+    ['zero injected failures', ['worker', '--fail-activity', 'migrateVmi=0'], /^udn-demo: --fail-activity must be ACTIVITY=N .*, got "migrateVmi=0"$/],
+    ['more injected failures than a retry policy outlasts', ['run', '--fail-activity', 'migrateVmi=21'], /^udn-demo: --fail-activity must be ACTIVITY=N .*, got "migrateVmi=21"$/],
+    ['injected failures with no worker here to fail them', ['run', '--sandbox', '--no-worker', '--fail-activity', 'migrateVmi=1'], /^udn-demo: --fail-activity is for the worker in this process; with --no-worker or --detach, give it to `udn-demo worker`$/],
+    ['…nor in a detached run', ['tenants', '--sandbox', '--detach', '--fail-activity', 'migrateVmi=1'], /^udn-demo: --fail-activity is for the worker in this process/],
   ];
   for (const [what, args, expected] of flags) {
     it(`flags: ${what}`, async () => {
@@ -91,12 +96,12 @@ describe('bad input: one line, exit 2, nothing created', { timeout: 600_000 }, (
     });
   }
 
-  it('faults: an activityFailures entry naming no activity is refused before anything starts', async () => {
-    await writeFile(join(dir, 'bad-faults.yaml'), 'activityFailures: { migrateVm: 2 }\n');
-    await writeFile(join(dir, 'with-bad-faults.yaml'), 'sandbox: { faultsFile: bad-faults.yaml }\n');
-    const r = await cli(['run', '--sandbox', '--config', join(dir, 'with-bad-faults.yaml')], { UDN_DEMO_DATA_DIR: dataDir });
+  it('faults: a faults file that still fails activities (now `--fail-activity`) is refused before anything starts', async () => {
+    await writeFile(join(dir, 'activity-faults.yaml'), 'activityFailures: { migrateVmi: 2 }\n');
+    await writeFile(join(dir, 'with-activity-faults.yaml'), 'sandbox: { faultsFile: activity-faults.yaml }\n');
+    const r = await cli(['run', '--sandbox', '--config', join(dir, 'with-activity-faults.yaml')], { UDN_DEMO_DATA_DIR: dataDir });
     assert.equal(r.exitCode, 2, r.stderr);
-    assert.match(assertOneLineError(r), /activityFailures names no activity: migrateVm \(activities: preflight, /);
+    assert.match(assertOneLineError(r), /^udn-demo: faults .*activity-faults\.yaml: Unrecognized key: "activityFailures"$/);
     assert.deepEqual(await readdir(dataDir), [], 'nothing created');
   });
 

@@ -223,13 +223,15 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.equal(status.name, 'RUNNING');
   });
 
-  it('`udn-demo worker` polls until SIGTERM, then drains and exits 0', async () => {
-    const worker = spawnCli(['worker'], vars, /worker: polling task queue udn-demo/);
+  it('`udn-demo worker` polls until SIGTERM, then drains and exits 0; it fails the activities --fail-activity names, and the run retries them', async () => {
+    const worker = spawnCli(['worker', '--fail-activity', 'migrateVmi=1', '--fail-activity', 'writeReport=2'], vars, /worker: polling task queue udn-demo/);
     await worker.ready;
     // The run left open by the previous test is picked up and finished.
     const result = (await env.client.workflow.getHandle('cli-interrupted').result()) as DemoResult;
     assert.equal(result.status, 'passed');
-    assert.equal(result.steps.find((s) => s.id === 'live-migration')?.state, 'succeeded');
+    const step = (id: string) => result.steps.find((s) => s.id === id)!;
+    assert.equal(step('live-migration').state, 'succeeded');
+    assert.deepEqual([step('preflight').attempts, step('live-migration').attempts, step('report').attempts], [1, 2, 3]);
     worker.child.kill('SIGTERM');
     const r = await worker.child;
     assert.equal(r.exitCode, 0, worker.stderr());

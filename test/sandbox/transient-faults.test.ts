@@ -16,7 +16,7 @@ import type { CliResult } from '../helpers/cli.ts';
 import { TEST_SDK_LOG } from '../helpers/temporal-env.ts';
 
 /**
- * Transient faults at every step: the sandbox faults file fails every activity's first attempt
+ * Transient faults at every step: `run --fail-activity` fails every activity's first attempt
  * (some more), and a whole run through the real CLI still passes, each retry visible where a
  * person looks: the result's attempts, the terminal's progress, the workflow history the Web UI
  * shows.
@@ -111,12 +111,10 @@ describe('transient faults at every step: a sandbox run through the real CLI', {
     uiPort = await getPort();
     env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1', uiPort } });
     dataDir = await mkdtemp(join(tmpdir(), 'udn-transient-'));
-    await writeFile(join(dataDir, 'faults.yaml'), ['activityFailures:', ...Object.entries(FAIL_FIRST).map(([name, n]) => `  ${name}: ${n}`), ''].join('\n'));
     await writeFile(
       join(dataDir, 'cfg.yaml'),
       [
-        // Relative to the config file: the worker finds it wherever the CLI runs.
-        'sandbox: { profile: instant, faultsFile: faults.yaml }',
+        'sandbox: { profile: instant }',
         'retry: { initialIntervalSeconds: 0.25, maximumIntervalSeconds: 4, maximumAttempts: 10 }',
         // A regression fails the run at once rather than waiting for an operator.
         'operator: { decisionTimeoutSeconds: 0 }',
@@ -126,7 +124,8 @@ describe('transient faults at every step: a sandbox run through the real CLI', {
       ].join('\n'),
     );
     const started = Date.now();
-    r = await cliRun(['run', '--sandbox', '--config', join(dataDir, 'cfg.yaml'), '--json', '--workflow-id', WORKFLOW_ID], { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: dataDir });
+    const failActivities = Object.entries(FAIL_FIRST).flatMap(([name, n]) => ['--fail-activity', `${name}=${n}`]);
+    r = await cliRun(['run', '--sandbox', '--config', join(dataDir, 'cfg.yaml'), '--json', '--workflow-id', WORKFLOW_ID, ...failActivities], { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: dataDir });
     took = Date.now() - started;
     result = JSON.parse(r.stdout || '{}') as DemoResult;
   });

@@ -102,9 +102,9 @@ describe('activity instrumentation', () => {
     const impls = { async preflight() { return 1; }, async migrateVmi() { return 2; } };
     assert.throws(
       () => instrument(impls, { migrateVm: 1, preflight: 1 }),
-      (err: unknown) => err instanceof InputError && err.message === 'activityFailures names no activity: migrateVm (activities: preflight, migrateVmi)',
+      (err: unknown) => err instanceof InputError && err.message === '--fail-activity names no activity: migrateVm (activities: preflight, migrateVmi)',
     );
-    // The names faults files use (docs, the transient-faults test) are activities the worker registers.
+    // The names `--fail-activity` is given (README, the transient-faults test) are activities the worker registers.
     const documented = ['preflight', 'ensureCluster', 'applyManifests', 'waitReady', 'discoverAddresses', 'runProbes', 'startTraffic', 'migrateVmi', 'collectTraffic', 'writeReport'];
     const registered = Object.keys(instrument(createActivities(), Object.fromEntries(documented.map((n) => [n, 1]))));
     assert.deepEqual(documented.filter((n) => !registered.includes(n)), []);

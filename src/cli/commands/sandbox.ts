@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { DNS1123_LABEL } from '../../config/schema.ts';
-import { ExitCode, InputError, errorMessage } from '../../errors.ts';
-import { PROFILES, loadFaults, type EmulationOptions, type ProfileName } from '../../sandbox/index.ts';
+import { checkFaultsFile } from '../../cluster/sandbox-faults.ts';
+import { ExitCode, InputError } from '../../errors.ts';
+import { PROFILES, type EmulationOptions, type ProfileName } from '../../sandbox/index.ts';
 import { sandboxDir, sandboxDown, sandboxStatus, sandboxUp, type SandboxStatus } from '../../sandbox/index.ts';
 import { info, printJson } from '../io.ts';
 
@@ -61,9 +62,7 @@ async function emulationFromFlags(opts: { profile: string; scale: string; faults
   let faultsFile: string | undefined;
   if (opts.faults) {
     faultsFile = resolve(opts.faults);
-    await loadFaults(faultsFile).catch((err: unknown) => {
-      throw new InputError(errorMessage(err));
-    });
+    await checkFaultsFile(faultsFile);
   }
   return { profile: opts.profile as ProfileName, scale, egress: opts.egress, ...(faultsFile ? { faultsFile } : {}) };
 }

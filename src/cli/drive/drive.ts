@@ -1,11 +1,12 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { InjectedFailures } from '../../activities/instrument.ts';
 import { connectClient, resolveConnectionOptions } from '../../client/connection.ts';
 import { ensureTemporalServer } from '../../client/ensure-server.ts';
 import { workflowUrl } from '../../client/web-ui.ts';
 import { loadConfig, type LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
-import { ExitCode } from '../../errors.ts';
-import { injectedFailuresFor } from '../../worker.ts';
+import { checkFaultsFile } from '../../cluster/sandbox-faults.ts';
+import { ExitCode, InputError } from '../../errors.ts';
 import { followWithOptionalWorker } from './in-process-worker.ts';
 import { resumeHint, trapInterrupt } from './interrupt.ts';
 import { info, printJson } from '../io.ts';
@@ -20,6 +21,8 @@ export interface DriveOptions {
   detach?: boolean;
   worker: boolean;
   workflowId?: string;
+  /** For the worker in this process (`--fail-activity`), checked as it was parsed. */
+  failActivity?: InjectedFailures;
 }
 
 /** What differs between the commands that start and follow a run (`run`, `tenants`). */
@@ -45,11 +48,15 @@ export interface RunCommand<R> {
  */
 export async function drive<R>(opts: DriveOptions, cmd: RunCommand<R>): Promise<number> {
   const workflowId = opts.workflowId === undefined ? undefined : validateWorkflowId(opts.workflowId);
+  if (opts.failActivity && (!opts.worker || opts.detach)) {
+    throw new InputError('--fail-activity is for the worker in this process; with --no-worker or --detach, give it to `udn-demo worker`');
+  }
   const loaded = await loadConfig(opts.config);
   if (opts.sandbox) loaded.config.cluster.provider = 'sandbox';
   cmd.configure(loaded);
   // Read before anything starts: a bad faults file must not leave a started run behind.
-  const injectFailures = await injectedFailuresFor(loaded.config);
+  const { cluster, sandbox } = loaded.config;
+  if (cluster.provider === 'sandbox' && sandbox.faultsFile) await checkFaultsFile(sandbox.faultsFile);
   await resolveConnectionOptions(loaded.config.temporal);
   await ensureTemporalServer(loaded, info);
   const client = await connectClient(loaded.config.temporal);
@@ -75,7 +82,7 @@ export async function drive<R>(opts: DriveOptions, cmd: RunCommand<R>): Promise<
     try {
       info(said);
       info(`Web UI: ${workflowUrl(temporal, id)}`);
-      const result = await followWithOptionalWorker(id, temporal, opts.worker ? injectFailures : false, interrupt, () => cmd.follow(client, handle));
+      const result = await followWithOptionalWorker(id, temporal, opts.worker ? (opts.failActivity ?? {}) : false, interrupt, () => cmd.follow(client, handle));
       if (result === 'interrupted') {
         info(resumeHint(cmd.name, id));
         return ExitCode.interrupted;

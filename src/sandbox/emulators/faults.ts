@@ -13,9 +13,6 @@ import { describeIssues } from '../../config/load.ts';
  *   consoleDrops:                   # the first `times` console sessions are cut when their
  *     - { vmi: green/vm-a, times: 1, atCommand: 2 }   # atCommand-th command line arrives
  *   closeWatchesAfterSeconds: 2     # the API ends every watch after 2 s; clients must reopen them
- *   activityFailures:               # the worker fails these activities' first N attempts with a
- *     preflight: 1                  # retryable error (transient faults at every step, for chaos runs)
- *     migrateVmi: 2
  *   apiErrors:                      # the API answers these requests with an error, `times` times
  *     - { resource: virtualmachineinstancemigrations, verb: create, times: 2, code: 500,
  *         message: 'Internal error occurred: failed calling webhook "migration-create-validator.kubevirt.io"' }
@@ -46,8 +43,6 @@ export const faultsSchema = z.strictObject({
       }),
     )
     .default([]),
-  /** Activity name → how many first attempts the worker fails (a retryable `EmulatedFault`). */
-  activityFailures: z.record(z.string().regex(/^[a-zA-Z]+$/, 'must be an activity name such as migrateVmi'), z.number().int().min(1).max(20)).default({}),
   /** End every watch after this many seconds, as an API server does when its watch timeout expires. */
   closeWatchesAfterSeconds: z.number().positive().max(3600).optional(),
 });
