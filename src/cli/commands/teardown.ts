@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { kubeConfigFor } from '../../cluster/kube.ts';
-import { deleteNamespaces } from '../../cluster/namespaces.ts';
 import { providerFor } from '../../cluster/providers/index.ts';
+import { tearDown } from '../../cluster/teardown.ts';
 import { loadConfig } from '../../config/load.ts';
 import { info, printJson } from '../io.ts';
 
@@ -19,14 +18,10 @@ export function registerTeardown(program: Command): void {
       const providerName = opts.sandbox ? 'sandbox' : config.cluster.provider;
       const provider = providerFor(providerName, { sandbox: config.sandbox, kind: config.cluster.kind });
       const name = config.cluster.name;
-      const removed: string[] = [];
       const ref = await provider.existing(name);
       if (!ref) info(`teardown: no ${providerName} cluster "${name}" is running; no namespaces to delete`);
-      else {
-        const gone = await deleteNamespaces(kubeConfigFor(ref), [config.scenario.green.namespace, config.scenario.blue.namespace]);
-        removed.push(...gone.map((ns) => `namespace ${ns}`));
-      }
-      if (opts.cluster) removed.push(...(await provider.remove(name)));
+      const namespaces = [config.scenario.green.namespace, config.scenario.blue.namespace];
+      const removed = await tearDown(provider, { cluster: ref, clusterName: name, namespaces, removeCluster: Boolean(opts.cluster) });
       if (opts.json) printJson({ provider: providerName, cluster: name, removed });
       else info(removed.length > 0 ? `teardown: removed ${removed.join(', ')}` : 'teardown: nothing to remove');
     });
