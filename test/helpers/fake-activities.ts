@@ -62,6 +62,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
     if (!a) throw new Error(`fake cluster has no ${w.namespace}/${w.name}`);
     return a;
   };
+  const pathOf = (from: WorkloadRef, to: WorkloadRef) => ({ fromNode: where(from).node, toNode: where(to).node, crossedNodes: where(from).node !== where(to).node });
   return {
     async preflight(req) {
       await enter('preflight');
@@ -97,6 +98,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
           durationMs: 40,
           attempts: 1,
           evidence: reached ? 'webserver' : '35 packets transmitted, 0 received, 100% packet loss',
+          ...('workload' in probe.to ? { path: pathOf(probe.from, probe.to.workload) } : {}),
         };
       });
     },

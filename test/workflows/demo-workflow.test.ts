@@ -3,13 +3,12 @@ import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DemoActivities } from '../../src/model/activities.ts';
-import { STEP_IDS } from '../../src/scenarios/index.ts';
+import { CHECK_IDS, STEP_IDS } from '../../src/scenarios/index.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';
 import { runDemoWithFakes } from '../helpers/demo-harness.ts';
 import { useTestServer } from '../helpers/temporal-env.ts';
 
-const CHECK_IDS = ['east-west', 'egress', 'live-migration', 'isolation-blue-to-green', 'isolation-green-to-blue', 'netpol-baseline-9000', 'netpol-blocks-9000', 'netpol-allows-9001'];
 
 function failedResult(outcome: DemoResult | Error): DemoResult {
   assert.ok(outcome instanceof WorkflowFailedError, `expected the workflow to fail, got ${JSON.stringify(outcome).slice(0, 200)}`);
@@ -22,7 +21,7 @@ function failedResult(outcome: DemoResult | Error): DemoResult {
 describe('DemoWorkflow with fake activities on a real dev server', { timeout: 240_000 }, () => {
   const server = useTestServer();
 
-  it('runs every step in the seed order and passes all eight checks', async () => {
+  it('runs every step in the table’s order and passes all nine checks', async () => {
     const calls: (keyof DemoActivities)[] = [];
     const { outcome, workflowId } = await runDemoWithFakes(server.env, { behaviour: { calls } });
     assert.ok(!(outcome instanceof Error), String(outcome));
@@ -33,6 +32,7 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
     const starts = outcome.steps.map((s) => Date.parse(s.startedAt!));
     assert.deepEqual([...starts].sort((a, b) => a - b), starts, 'steps started in order');
     assert.deepEqual(outcome.checks.map((c) => c.id), CHECK_IDS);
+    assert.equal(CHECK_IDS.length, 9);
     assert.ok(outcome.checks.every((c) => c.passed));
     assert.equal(calls[0], 'preflight');
     assert.equal(calls[1], 'ensureCluster');
@@ -52,9 +52,13 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
     assert.deepEqual(Object.keys(outcome).sort(), ['checks', 'migration', 'runId', 'status', 'steps', 'workflowId']);
     assert.deepEqual(Object.keys(outcome.steps[0]!).sort(), ['attempts', 'endedAt', 'id', 'outcome', 'startedAt', 'state', 'title']);
     const eastWest = outcome.checks.find((c) => c.id === 'east-west')!;
-    assert.deepEqual(Object.keys(eastWest).sort(), ['description', 'evidence', 'expected', 'id', 'observed', 'passed', 'probes']);
-    assert.match(eastWest.expected, /green\/vm-a → green\/webserver http:9000\/hostname: reachable/);
-    assert.deepEqual(eastWest.evidence, ['webserver']);
+    assert.deepEqual(Object.keys(eastWest).sort(), ['description', 'evidence', 'expected', 'group', 'id', 'observed', 'passed', 'probes']);
+    assert.equal(eastWest.group, 'check-east-west');
+    assert.equal(eastWest.expected, 'green/vm-a → green/webserver http:9000/hostname: reachable, answering "webserver" (same network UDN namespace-scoped; no NetworkPolicy selects green/webserver)');
+    assert.deepEqual(eastWest.evidence, ['path: green/vm-a on ovn-worker2 → green/webserver on ovn-worker: across nodes (GENEVE tunnel between them)\nwebserver']);
+    assert.match(eastWest.observed, /; ovn-worker2 → ovn-worker, across nodes$/);
+    const config = outcome.checks.find((c) => c.id === 'vm-network-config')!;
+    assert.equal(config.observed, 'eth0 holds 203.203.0.5/16; default via 203.203.0.1 dev eth0; mtu 1400');
     const child = await server.env.client.workflow.getHandle(`${workflowId}/live-migration`).describe();
     assert.equal(child.type, 'LiveMigrationWorkflow');
   });
@@ -132,8 +136,15 @@ describe('DemoWorkflow with fake activities on a real dev server', { timeout: 24
     const skipped = outcome.steps.filter((s) => s.state === 'skipped').map((s) => s.id);
     assert.deepEqual(skipped, ['check-east-west', 'check-egress', 'check-isolation', 'check-netpol-baseline', 'check-netpol-blocks', 'check-netpol-allows']);
     assert.ok(calls.includes('migrateVmi') && !calls.includes('collectTraffic'), 'the migration ran unmeasured');
-    assert.deepEqual(outcome.checks.map((c) => [c.id, c.passed]), [['live-migration', false]]);
+    assert.deepEqual(outcome.checks.map((c) => [c.id, c.passed]), [['vm-network-config', true], ['live-migration', false]]);
     assert.equal(outcome.migration?.survived, null);
+  });
+
+  it('vm-network-config fails on an MTU other than the one OVN-Kubernetes sets, and the run with it', async () => {
+    const { outcome } = await runDemoWithFakes(server.env, { behaviour: { guestMtu: 1500 } });
+    assert.ok(!(outcome instanceof Error), String(outcome));
+    assert.equal(outcome.status, 'failed');
+    assert.deepEqual(outcome.checks.filter((c) => !c.passed).map((c) => [c.id, c.observed]), [['vm-network-config', 'eth0 holds 203.203.0.5/16; default via 203.203.0.1 dev eth0; mtu 1500']]);
   });
 
   it('never skips a prerequisite: a cluster step that has not landed stops the run', async () => {

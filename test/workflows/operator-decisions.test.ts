@@ -83,8 +83,8 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
     assert.match(step.outcome, /^skipped by the operator after: .*collectTraffic: green\/vm-b not Ready/);
     assert.equal(outcome.failure?.step, 'live-migration');
     assert.ok(outcome.steps.filter((s) => s.id !== 'live-migration').every((s) => s.state === 'succeeded'));
-    assert.equal(outcome.checks.length, 7, 'every check but the skipped one');
-    assert.deepEqual(await memoOf(server.env.client.workflow.getHandle(workflowId)), { status: 'failed', step: 'live-migration', checks: '7/7' });
+    assert.equal(outcome.checks.length, 8, 'every check but the skipped one');
+    assert.deepEqual(await memoOf(server.env.client.workflow.getHandle(workflowId)), { status: 'failed', step: 'live-migration', checks: '8/8' });
   });
 
   it('at the deadline nobody answered: the run fails with the reason, the decision recorded as the deadline', async () => {
