@@ -122,7 +122,8 @@ export const NAMESPACE_ISOLATION = {
       needs: ['discover-addresses'],
       skippable: true,
       run: { kind: 'probe' },
-      checks: [{ id: 'netpol-baseline-9000', description: 'Before the policy, the webserver answers on its port', probes: [{ from: 'green/vm-a', to: 'green/webserver', protocol: 'http', port: 9000 }] }],
+      // The policy is about the port: a TCP connection proves it open, whoever answers on it.
+      checks: [{ id: 'netpol-baseline-9000', description: 'Before the policy, the webserver answers on its port', probes: [{ from: 'green/vm-a', to: 'green/webserver', protocol: 'tcp', port: 9000 }] }],
     },
     {
       id: 'apply-netpol',
@@ -139,7 +140,7 @@ export const NAMESPACE_ISOLATION = {
       needs: ['apply-netpol'],
       skippable: true,
       run: { kind: 'probe' },
-      checks: [{ id: 'netpol-blocks-9000', description: 'The policy blocks the webserver port', probes: [{ from: 'green/vm-a', to: 'green/webserver', protocol: 'http', port: 9000 }] }],
+      checks: [{ id: 'netpol-blocks-9000', description: 'The policy blocks the webserver port', probes: [{ from: 'green/vm-a', to: 'green/webserver', protocol: 'tcp', port: 9000 }] }],
     },
     {
       id: 'apply-new-webserver',
