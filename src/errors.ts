@@ -1,5 +1,5 @@
 /**
- * Errors a person can act on. Each carries the exit code of the contract in DESIGN.md
+ * Errors a person can act on. Each carries the exit code of the contract in docs/ARCHITECTURE.md
  * (2 usage/config/input, 3 infrastructure) so the CLI prints one line and exits, never a stack.
  */
 export const ExitCode = {

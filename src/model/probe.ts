@@ -4,7 +4,7 @@ export type ProbeProtocol = 'http' | 'icmp' | 'tcp';
 
 export type ProbeTarget = { workload: WorkloadRef } | { host: string };
 
-/** One reachability question, as data (DESIGN.md principle 4). */
+/** One reachability question, as data (docs/ARCHITECTURE.md, "Scenarios are data"). */
 export interface Probe {
   from: WorkloadRef;
   to: ProbeTarget;

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../errors.ts';
 import type { DemoResult } from '../../model/result.ts';
 
-/** DESIGN.md's contract: 0 all passed, 1 a check failed, 2 input error, 3 infrastructure. */
+/** The exit-code contract (docs/ARCHITECTURE.md): 0 all passed, 1 a check failed, 2 input error, 3 infrastructure. */
 export function exitCodeFor(result: DemoResult): ExitCode {
   if (result.status === 'passed') return ExitCode.passed;
   // Cancelled: the run did not get to prove its claims, which no check refuted either.

@@ -55,7 +55,7 @@ async function nothingKnown(handle: WorkflowHandle): Promise<TenantsResult> {
 }
 
 /**
- * DESIGN.md's contract: 0 every tenant ready and every pair isolated; 1 a claim refuted by
+ * The exit-code contract (docs/ARCHITECTURE.md): 0 every tenant ready and every pair isolated; 1 a claim refuted by
  * evidence (a pair reached, a tenant's own east/west failed); 3 when the run could not prove its
  * claims and none was refuted (no cluster, a rollout or probes that failed for good, cancelled).
  */
