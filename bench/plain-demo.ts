@@ -55,9 +55,9 @@ export async function runPlainDemo(input: DemoInput, runId: string): Promise<Ste
   const body = async (step: StepDef): Promise<unknown> => {
     const a = step.run;
     switch (a.kind) {
-      case 'preflight':
+      case 'check-tools':
         return call('preflight', { provider: input.provider, clusterName: input.clusterName, ...(input.kind ? { kind: input.kind } : {}) });
-      case 'ensure-cluster':
+      case 'provide-cluster':
         return (cluster = await call('ensureCluster', { provider: input.provider, clusterName: input.clusterName, ...kinds }));
       case 'apply':
         await call('applyManifests', { cluster, bundle: a.bundle, scenario: s });
@@ -70,7 +70,7 @@ export async function runPlainDemo(input: DemoInput, runId: string): Promise<Ste
         return call('runProbes', { cluster, inventory, probes: (step.checks ?? []).flatMap((c) => expectedProbes(table, step, c)), guest: s.guest, timing: s.probes });
       case 'inspect-network':
         return call('inspectGuestNetwork', { cluster, vm: ref(a.vm), guest: s.guest, timing: s.probes });
-      case 'live-migration': {
+      case 'migrate-under-traffic': {
         const experimentId = `${runId}-live-migration`;
         const m = s.migration;
         const server = ref(a.server);
@@ -78,7 +78,7 @@ export async function runPlainDemo(input: DemoInput, runId: string): Promise<Ste
         const migration = await call('migrateVmi', { cluster, vmi: server, migrationName: `${experimentId}-migration`.slice(0, 63), timeoutSeconds: 600 });
         return call('collectTraffic', { cluster, handle, migration, tailSeconds: m.tailSeconds, guest: s.guest });
       }
-      case 'report':
+      case 'write-report':
         return call('writeReport', { result: { workflowId: runId, runId, status: 'passed', steps: [], checks: [], migration: null } });
     }
   };

@@ -1,5 +1,5 @@
 import { NAMESPACE_ISOLATION } from './namespace-isolation.ts';
-import type { StepDef } from './types.ts';
+import type { StepAction, StepDef } from './types.ts';
 
 /** Every scenario of the talk, in the talk's order. */
 export const SCENARIOS = [NAMESPACE_ISOLATION] as const;
@@ -21,3 +21,8 @@ export function stepDef(id: string): StepDef {
 
 /** Check ids in the talk's order: reports list checks so, whatever order they were decided in. */
 export const CHECK_IDS = ALL_STEPS.flatMap((s) => (s.checks ?? []).map((c) => c.id)) as CheckId[];
+
+/** The ids of the steps that run this kind of action, in every scenario (e.g. where a run's report paths are). */
+export function stepIdsOfKind(kind: StepAction['kind']): string[] {
+  return ALL_STEPS.filter((s) => s.run.kind === kind).map((s) => s.id);
+}

@@ -23,8 +23,8 @@ export const NAMESPACE_ISOLATION = {
   policies: [{ name: 'ingress-port-9001-only', namespace: 'green', podSelector: {}, ingressTcpPorts: [9001] }],
   outside: ['www.google.com'],
   steps: [
-    { id: 'preflight', title: 'Check the tools the cluster provider needs', timeoutSeconds: 120, needs: [], run: { kind: 'preflight' } },
-    { id: 'ensure-cluster', title: 'Create or reuse the cluster', timeoutSeconds: 3600, needs: ['preflight'], run: { kind: 'ensure-cluster' } },
+    { id: 'preflight', title: 'Check the tools the cluster provider needs', timeoutSeconds: 120, needs: [], run: { kind: 'check-tools' } },
+    { id: 'ensure-cluster', title: 'Create or reuse the cluster', timeoutSeconds: 3600, needs: ['preflight'], run: { kind: 'provide-cluster' } },
     {
       id: 'apply-green-network',
       title: 'Create namespace green and its primary Layer2 UDN',
@@ -86,7 +86,7 @@ export const NAMESPACE_ISOLATION = {
       title: 'A TCP session survives the live migration of vm-b',
       timeoutSeconds: 1200,
       needs: ['discover-addresses'],
-      run: { kind: 'live-migration', server: 'green/vm-b', client: 'green/vm-a' },
+      run: { kind: 'migrate-under-traffic', server: 'green/vm-b', client: 'green/vm-a' },
       checks: [{ id: 'live-migration', description: 'A TCP session survives the live migration of a VM on the primary UDN, and the VM keeps its address' }],
     },
     {
@@ -165,7 +165,7 @@ export const NAMESPACE_ISOLATION = {
       timeoutSeconds: 120,
       needs: ['check-vm-network-config', 'check-east-west', 'check-egress', 'live-migration', 'check-isolation', 'check-netpol-baseline', 'check-netpol-blocks', 'check-netpol-allows'],
       skippable: true,
-      run: { kind: 'report' },
+      run: { kind: 'write-report' },
     },
   ],
 } as const satisfies Scenario;

@@ -35,7 +35,7 @@ export function renamed<S extends Scenario>(s: S, r: Renames): S {
         return { ...a, workloads: keys(a.workloads) };
       case 'inspect-network':
         return { ...a, vm: key(a.vm) };
-      case 'live-migration':
+      case 'migrate-under-traffic':
         return { ...a, server: moved(a.server), client: moved(a.client) };
       default:
         return a;

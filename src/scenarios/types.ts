@@ -65,8 +65,8 @@ export interface Creates {
 
 /** What a step does, as data; the runner has one handler per kind. */
 export type StepAction =
-  | { kind: 'preflight' }
-  | { kind: 'ensure-cluster' }
+  | { kind: 'check-tools' }
+  | { kind: 'provide-cluster' }
   /** Applies a manifest bundle; with `waitFor`, then waits for those workloads and discovers their addresses. */
   | { kind: 'apply'; bundle: ManifestBundle; namespaces: readonly string[]; creates: Creates; waitFor?: readonly WorkloadKey[] }
   /** Waits for networks and workloads to be ready, then discovers the workloads' addresses. */
@@ -77,8 +77,8 @@ export type StepAction =
   /** Reads a VM's interfaces and routes over its console and compares them with its network. */
   | { kind: 'inspect-network'; vm: WorkloadKey }
   /** The live-migration experiment (a child workflow): `server` migrates while `client` measures it. */
-  | { kind: 'live-migration'; server: WorkloadKey; client: WorkloadKey }
-  | { kind: 'report' };
+  | { kind: 'migrate-under-traffic'; server: WorkloadKey; client: WorkloadKey }
+  | { kind: 'write-report' };
 
 /** One reachability question; its expected verdict is computed, never written here. */
 export interface ProbeDef {

@@ -3,6 +3,7 @@ import type { MigrationRecord, TrafficReport } from '../model/activities.ts';
 import type { GuestConfig } from '../config/schema.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import type { WorkloadRef } from '../model/workload.ts';
+import { stepIdsOfKind } from '../scenarios/index.ts';
 import { activitiesFor } from './activity-options.ts';
 import type { DemoInput } from './demo-input.ts';
 
@@ -16,6 +17,8 @@ export interface LiveMigrationInput extends Pick<DemoInput, 'timeouts' | 'retry'
   tailSeconds: number;
   /** The console login by reference; absent in runs recorded before the traffic landed. */
   guest: GuestConfig;
+  /** The scenario step whose options (timeouts, retries) its activities take. */
+  step?: string;
 }
 
 export interface LiveMigrationResult {
@@ -41,7 +44,9 @@ export async function LiveMigrationWorkflow(input: LiveMigrationInput): Promise<
     attempts = Math.max(attempts, attempt);
     return value;
   };
-  const acts = (summary: string) => activitiesFor(input, 'live-migration', summary);
+  // Options of the step that started it; runs recorded before inputs named it took the table's.
+  const step = input.step ?? stepIdsOfKind('migrate-under-traffic')[0]!;
+  const acts = (summary: string) => activitiesFor(input, step, summary);
   let trafficSkipped: string | undefined;
   const handle = await unwrap(
     acts(`start iperf3 ${input.client.name} → ${input.server.name}:${input.port} and ping`).startTraffic({

@@ -42,9 +42,9 @@ export class ScenarioRun {
   step(def: StepDef, act: Act): Promise<string> {
     const a = def.run;
     switch (a.kind) {
-      case 'preflight':
+      case 'check-tools':
         return this.preflight(def, act);
-      case 'ensure-cluster':
+      case 'provide-cluster':
         return this.ensureCluster(def, act);
       case 'apply':
         return this.apply(def, act, a);
@@ -56,9 +56,9 @@ export class ScenarioRun {
         return this.probe(def, act);
       case 'inspect-network':
         return this.inspectNetwork(def, act, a);
-      case 'live-migration':
+      case 'migrate-under-traffic':
         return this.liveMigration(def, act, a);
-      case 'report':
+      case 'write-report':
         return this.report(def, act);
     }
   }
@@ -155,7 +155,7 @@ export class ScenarioRun {
     return `${check.id} ${result.passed ? 'passed' : 'FAILED'}: ${result.observed}`;
   }
 
-  private async liveMigration(def: StepDef, act: Act, a: Of<'live-migration'>): Promise<string> {
+  private async liveMigration(def: StepDef, act: Act, a: Of<'migrate-under-traffic'>): Promise<string> {
     const m = this.input.scenario.migration;
     const server = this.ref(a.server);
     const child = executeChild(LiveMigrationWorkflow, {
@@ -172,6 +172,7 @@ export class ScenarioRun {
           guest: this.input.scenario.guest,
           timeouts: this.input.timeouts,
           retry: this.input.retry,
+          step: def.id,
         },
       ],
     });

@@ -65,7 +65,7 @@ describe('the namespace-isolation table', () => {
       'netpol-blocks-9000: red/vm-a → red/webserver:8000 deny',
       'netpol-allows-9001: red/vm-a → red/new-webserver:8001 allow "new-webserver"',
     ]);
-    assert.deepEqual(step(s, 'live-migration').run, { kind: 'live-migration', server: 'red/vm-a', client: 'red/vm-b' });
+    assert.deepEqual(step(s, 'live-migration').run, { kind: 'migrate-under-traffic', server: 'red/vm-a', client: 'red/vm-b' });
     assert.equal(s.networks[1]!.subnet, '10.2.0.0/16');
   });
 });

@@ -1,5 +1,8 @@
 import type { DemoResult, StepRecord } from '../../model/result.ts';
+import { stepIdsOfKind } from '../../scenarios/index.ts';
 import { formatDuration } from '../duration.ts';
+
+const REPORT_STEPS = stepIdsOfKind('write-report');
 
 const MARK: Record<StepRecord['state'], string> = { pending: '·', running: '▶', succeeded: '✓', failed: '✗', skipped: '↷' };
 
@@ -32,7 +35,7 @@ export function renderResult(result: DemoResult): string {
     const { removed, error } = result.cleanup;
     lines.push('', `Cancelled; cleanup removed ${removed.length > 0 ? removed.join(', ') : 'nothing (the run had created nothing)'}${error ? `; cleanup failed: ${error}` : ''}`);
   }
-  const report = result.steps.find((st) => st.id === 'report' && st.state === 'succeeded');
+  const report = result.steps.find((st) => REPORT_STEPS.includes(st.id) && st.state === 'succeeded');
   if (report) lines.push('', `Report: ${report.outcome.split(', ').join('\n        ')}`);
   const failed = result.steps.find((st) => st.state === 'failed');
   if (failed && result.failure) lines.push('', `Stopped at step ${result.failure.step}: ${result.failure.message}`);
