@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyIngressRule } from '@kubernetes/client-node';
-import { reach, resolveName, type Endpoint, type Outcome, type World } from '../../src/sandbox/dataplane/reachability.ts';
+import { resolveName, type OutsideHost } from '../../src/sandbox/dataplane/internet.ts';
+import { reach, type Endpoint, type Outcome, type World } from '../../src/sandbox/dataplane/reachability.ts';
 import { ingressDecision, type PolicySubject, type Protocol } from '../../src/sandbox/dataplane/netpol.ts';
 import { ipInCidr, selectorMatches, type Labels } from '../../src/sandbox/dataplane/selectors.ts';
 
@@ -22,10 +23,10 @@ const NAMESPACE_LABELS: Record<string, Labels> = {
 const namespaceLabels = (ns: string): Labels => NAMESPACE_LABELS[ns] ?? {};
 
 function pod(namespace: string, name: string, network: string, ip: string, listening: Endpoint['listening'], labels: Labels = { app: name }): Endpoint {
-  return { namespace, name, kind: 'Pod', labels, network, ip, node: 'ovn-worker', migrating: false, listening };
+  return { namespace, name, kind: 'Pod', labels, network, ip, node: 'ovn-worker', mtu: 1400, migrating: false, listening };
 }
 function vm(namespace: string, name: string, network: string, ip: string, listening: Endpoint['listening'] = []): Endpoint {
-  return { namespace, name, kind: 'VirtualMachineInstance', labels: { [VM_LABEL]: name }, network, ip, node: 'ovn-worker2', migrating: false, listening };
+  return { namespace, name, kind: 'VirtualMachineInstance', labels: { [VM_LABEL]: name }, network, ip, node: 'ovn-worker2', mtu: 1400, migrating: false, listening };
 }
 
 const webserver = pod('green', 'webserver', GREEN_NET, '203.203.0.3', [{ port: 9000, hostname: 'webserver' }]);
@@ -35,7 +36,8 @@ const greenVmB = vm('green', 'vm-b', GREEN_NET, '203.203.0.5', [{ port: 5201 }])
 const blueVmA = vm('blue', 'vm-a', BLUE_NET, '192.168.0.3', [{ port: 5201 }]);
 const blueVmB = vm('blue', 'vm-b', BLUE_NET, '192.168.0.4', [{ port: 5201 }]);
 
-const SEED_SUBNETS = { [GREEN_NET]: ['203.203.0.0/16'], [BLUE_NET]: ['192.168.0.0/16'] };
+const SEED_SUBNETS = { default: ['10.244.0.0/16'], [GREEN_NET]: ['203.203.0.0/16'], [BLUE_NET]: ['192.168.0.0/16'] };
+const NODE_ADDRESSES = { 'ovn-worker': '172.18.0.3', 'ovn-worker2': '172.18.0.4' };
 
 function world(overrides: Partial<World> = {}): World {
   return {
@@ -43,7 +45,10 @@ function world(overrides: Partial<World> = {}): World {
     policies: [],
     namespaceLabels,
     subnets: SEED_SUBNETS,
+    nodeAddresses: NODE_ADDRESSES,
     egress: true,
+    networksJoined: false,
+    outside: [],
     ...overrides,
   };
 }
@@ -58,7 +63,10 @@ const overlapWorld: World = {
   policies: [],
   namespaceLabels,
   subnets: { [GREEN_NET]: ['203.203.0.0/16'], [OVERLAP_NET]: ['203.203.0.0/16'] },
+  nodeAddresses: NODE_ADDRESSES,
   egress: true,
+  networksJoined: false,
+  outside: [],
 };
 
 // Two namespaces sharing the cluster's default network, for cross-namespace policy peers.
@@ -121,25 +129,25 @@ interface ReachCase {
   /** For reached/refused within the cluster: which endpoint answered. */
   target?: Endpoint;
   reason?: RegExp;
-  /** Reached outside the cluster: no endpoint answers. */
+  /** Answered outside the cluster: an outside host, no endpoint. */
   external?: boolean;
 }
 
 const reachCases: ReachCase[] = [
   // Same UDN.
   { name: 'green VM pings green VM on the same UDN', world: world(), from: greenVmA, address: '203.203.0.5', protocol: 'ICMP', kind: 'reached', target: greenVmB },
-  { name: 'green VM curls the webserver on 9000', world: world(), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9000, kind: 'reached', target: webserver, reason: /same network green\/namespace-scoped/ },
+  { name: 'green VM curls the webserver on 9000', world: world(), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9000, kind: 'reached', target: webserver, reason: /^answered by green\/webserver on green\/namespace-scoped \(on-link\)/ },
   { name: 'green pod reaches a green VM on its listening port', world: world(), from: webserver, address: '203.203.0.5', protocol: 'TCP', port: 5201, kind: 'reached', target: greenVmB },
   { name: 'ICMP reaches a host with no listening ports at all', world: world({ endpoints: [greenVmA, vm('green', 'vm-c', GREEN_NET, '203.203.0.9')] }), from: greenVmA, address: '203.203.0.9', protocol: 'ICMP', kind: 'reached' },
   { name: 'TCP to a port nothing listens on is refused (the host answers)', world: world(), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9002, kind: 'refused', target: webserver, reason: /nothing listens on green\/webserver port 9002/ },
   { name: "TCP to new-webserver's 9000 is refused: it listens on 9001", world: world(), from: greenVmA, address: '203.203.0.6', protocol: 'TCP', port: 9000, kind: 'refused', target: newWebserver },
   { name: 'blue VM pings blue VM on its own UDN', world: world(), from: blueVmA, address: '192.168.0.4', protocol: 'ICMP', kind: 'reached', target: blueVmB },
 
-  // Different UDNs: dropped both ways.
-  { name: 'green → blue ICMP is dropped', world: world(), from: greenVmA, address: '192.168.0.3', protocol: 'ICMP', kind: 'dropped', reason: /on network blue\/separate-namespace, not on green\/namespace-scoped: isolated/ },
-  { name: 'green → blue TCP to a listening port is dropped', world: world(), from: greenVmA, address: '192.168.0.3', protocol: 'TCP', port: 5201, kind: 'dropped', reason: /isolated/ },
-  { name: 'blue → green ICMP is dropped', world: world(), from: blueVmA, address: '203.203.0.4', protocol: 'ICMP', kind: 'dropped', reason: /on network green\/namespace-scoped, not on blue\/separate-namespace/ },
-  { name: 'blue → green TCP to the webserver is dropped', world: world(), from: blueVmA, address: '203.203.0.3', protocol: 'TCP', port: 9000, kind: 'dropped', reason: /isolated/ },
+  // Different UDNs: off-link, so out through the gateway, where nothing answers for the other tenant's address.
+  { name: 'green → blue ICMP is dropped', world: world(), from: greenVmA, address: '192.168.0.3', protocol: 'ICMP', kind: 'dropped', reason: /out through the gateway of green\/namespace-scoped and node ovn-worker2, SNAT to 172\.18\.0\.4; nothing outside the cluster answers for 192\.168\.0\.3$/ },
+  { name: 'green → blue TCP to a listening port is dropped', world: world(), from: greenVmA, address: '192.168.0.3', protocol: 'TCP', port: 5201, kind: 'dropped', reason: /nothing outside the cluster answers/ },
+  { name: 'blue → green ICMP is dropped', world: world(), from: blueVmA, address: '203.203.0.4', protocol: 'ICMP', kind: 'dropped', reason: /gateway of blue\/separate-namespace .*nothing outside the cluster answers for 203\.203\.0\.4$/ },
+  { name: 'blue → green TCP to the webserver is dropped', world: world(), from: blueVmA, address: '203.203.0.3', protocol: 'TCP', port: 9000, kind: 'dropped', reason: /nothing outside the cluster answers/ },
   { name: 'blue → green TCP to a non-listening port is dropped, not refused', world: world(), from: blueVmA, address: '203.203.0.3', protocol: 'TCP', port: 9002, kind: 'dropped' },
 
   // Overlapping subnets: the same address means a different host on each UDN.
@@ -148,8 +156,8 @@ const reachCases: ReachCase[] = [
   { name: 'overlap: blue reaches its own 203.203.0.3 (not green\'s)', world: overlapWorld, from: blueOverlapVmA, address: '203.203.0.3', protocol: 'TCP', port: 9100, kind: 'reached', target: blueOverlapWeb },
   { name: 'overlap: blue cannot reach green\'s port on the shared address', world: overlapWorld, from: blueOverlapVmA, address: '203.203.0.3', protocol: 'TCP', port: 9000, kind: 'refused', target: blueOverlapWeb },
   { name: 'overlap: ICMP to the shared address answers from the sender\'s own UDN', world: overlapWorld, from: blueOverlapVmA, address: '203.203.0.3', protocol: 'ICMP', kind: 'reached', target: blueOverlapWeb },
-  { name: 'overlap: green → blue-only address is dropped', world: overlapWorld, from: greenVmB, address: '203.203.0.8', protocol: 'ICMP', kind: 'dropped', reason: /isolated/ },
-  { name: 'overlap: blue → green-only address is dropped', world: overlapWorld, from: blueOverlapVmA, address: '203.203.0.6', protocol: 'TCP', port: 9001, kind: 'dropped', reason: /isolated/ },
+  { name: 'overlap: green → blue-only address is dropped', world: overlapWorld, from: greenVmB, address: '203.203.0.8', protocol: 'ICMP', kind: 'dropped', reason: /^no host 203\.203\.0\.8 on green\/namespace-scoped \(on-link\)$/ },
+  { name: 'overlap: blue → green-only address is dropped', world: overlapWorld, from: blueOverlapVmA, address: '203.203.0.6', protocol: 'TCP', port: 9001, kind: 'dropped', reason: /^no host 203\.203\.0\.6 on blue\/overlapping \(on-link\)$/ },
 
   // The seed's policy in green.
   { name: 'seed policy: green TCP 9000 is dropped', world: world({ policies: [seedPolicy] }), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9000, kind: 'dropped', reason: /TCP\/9000 dropped: selected by NetworkPolicy allow-9001/ },
@@ -194,13 +202,27 @@ const reachCases: ReachCase[] = [
   { name: 'default network: podSelector-only peer ignores a matching pod in another namespace', world: world({ endpoints: [redClient, redServer, yellowClient, yellowOther], policies: [redFromOwnClients] }), from: yellowClient, address: '10.244.1.11', protocol: 'TCP', port: 8080, kind: 'dropped' },
 
   // Leaving the cluster.
-  { name: 'egress on: a public address is reached through the gateway', world: world({ egress: true }), from: greenVmA, address: GOOGLE, protocol: 'TCP', port: 443, kind: 'reached', external: true, reason: /outside the cluster/ },
+  { name: 'egress on: a public address is reached through the gateway', world: world({ egress: true }), from: greenVmA, address: GOOGLE, protocol: 'TCP', port: 443, kind: 'reached', external: true, reason: /^answered by outside host 198\.\d+\.\d+\.\d+ \(internet\); off-link: out through the gateway of green\/namespace-scoped and node ovn-worker2, SNAT to 172\.18\.0\.4$/ },
   { name: 'egress on: ICMP to a public address is reached', world: world({ egress: true }), from: blueVmA, address: GOOGLE, protocol: 'ICMP', kind: 'reached', external: true },
-  { name: 'egress off: a public address is dropped', world: world({ egress: false }), from: greenVmA, address: GOOGLE, protocol: 'TCP', port: 443, kind: 'dropped', reason: /egress from green\/namespace-scoped is disabled/ },
-  { name: 'egress on: a private address (10.1.2.3) is dropped', world: world({ egress: true }), from: greenVmA, address: '10.1.2.3', protocol: 'TCP', port: 80, kind: 'dropped', reason: /private addresses are not routed out/ },
+  { name: 'egress off: a public address is dropped', world: world({ egress: false }), from: greenVmA, address: GOOGLE, protocol: 'TCP', port: 443, kind: 'dropped', reason: /off-link; the gateway of green\/namespace-scoped drops traffic leaving the cluster \(egress disabled\)/ },
+  { name: 'egress on: a private address (10.1.2.3) is dropped', world: world({ egress: true }), from: greenVmA, address: '10.1.2.3', protocol: 'TCP', port: 80, kind: 'dropped', reason: /nothing outside the cluster answers for 10\.1\.2\.3$/ },
   { name: 'egress on: 172.16.5.5 (private) is dropped', world: world({ egress: true }), from: greenVmA, address: '172.16.5.5', protocol: 'ICMP', kind: 'dropped' },
   { name: 'egress on: an unassigned address in green\'s own (public-range) subnet is dropped', world: world({ egress: true }), from: greenVmA, address: '203.203.0.99', protocol: 'ICMP', kind: 'dropped', reason: /no host 203\.203\.0\.99 on green\/namespace-scoped/ },
   { name: 'egress on: an unassigned address in blue\'s own subnet is dropped', world: world({ egress: true }), from: blueVmA, address: '192.168.7.7', protocol: 'TCP', port: 80, kind: 'dropped', reason: /no host 192\.168\.7\.7/ },
+
+  // Routing, not rules: an off-link address reaches whatever outside the cluster holds it, or nothing.
+  { name: 'egress on: the well-known resolver 8.8.8.8 answers', world: world(), from: greenVmA, address: '8.8.8.8', protocol: 'ICMP', kind: 'reached', external: true, reason: /^answered by outside host 8\.8\.8\.8 \(dns\.google\)/ },
+  { name: 'egress on: a public address nobody outside holds is dropped', world: world(), from: greenVmA, address: '93.184.216.34', protocol: 'ICMP', kind: 'dropped', reason: /nothing outside the cluster answers for 93\.184\.216\.34$/ },
+  { name: 'egress on: a port the internet host does not serve is refused by that host', world: world(), from: greenVmA, address: GOOGLE, protocol: 'TCP', port: 5201, kind: 'refused', external: true, reason: /^nothing listens on outside host 198\.\d+\.\d+\.\d+ \(internet\) port 5201/ },
+  { name: 'egress off: a host outside is not reached either', world: world({ egress: false, outside: [{ ip: '192.168.0.3', name: 'rogue', listening: [] }] }), from: greenVmA, address: '192.168.0.3', protocol: 'ICMP', kind: 'dropped', reason: /egress disabled/ },
+  { name: 'an outside host on an on-link address is never asked: the sender looks on its own network', world: world({ outside: [{ ip: '203.203.0.99', name: 'shadowed', listening: [] }] }), from: greenVmA, address: '203.203.0.99', protocol: 'ICMP', kind: 'dropped', reason: /^no host 203\.203\.0\.99 on green\/namespace-scoped \(on-link\)$/ },
+
+  // isolationLeak: the cluster router joins the primary networks.
+  { name: 'networks joined: blue → green ICMP is routed and answered by green vm-a', world: world({ networksJoined: true }), from: blueVmA, address: '203.203.0.4', protocol: 'ICMP', kind: 'reached', target: greenVmA, reason: /^answered by green\/vm-a on green\/namespace-scoped \(routed from blue\/separate-namespace by the cluster router\)/ },
+  { name: 'networks joined: green → blue TCP reaches blue vm-a\'s listening port', world: world({ networksJoined: true }), from: greenVmA, address: '192.168.0.3', protocol: 'TCP', port: 5201, kind: 'reached', target: blueVmA },
+  { name: 'networks joined: the target\'s policies still apply', world: world({ networksJoined: true, policies: [blueDenyAll] }), from: greenVmA, address: '192.168.0.3', protocol: 'ICMP', kind: 'dropped', reason: /deny-all/ },
+  { name: 'networks joined: an overlapping subnet stays on-link, so the other tenant\'s address is still unseen', world: { ...overlapWorld, networksJoined: true }, from: greenVmB, address: '203.203.0.8', protocol: 'ICMP', kind: 'dropped', reason: /^no host 203\.203\.0\.8 on green\/namespace-scoped \(on-link\)$/ },
+  { name: 'networks joined, egress off: what no network holds still stops at the gateway', world: world({ networksJoined: true, egress: false }), from: greenVmA, address: GOOGLE, protocol: 'ICMP', kind: 'dropped', reason: /egress disabled/ },
 ];
 
 describe('emulated OVN-Kubernetes data plane: reach', () => {
@@ -213,9 +235,43 @@ describe('emulated OVN-Kubernetes data plane: reach', () => {
         assert.ok(out.kind !== 'dropped', 'a dropped flow has no target');
         assert.equal(out.target, c.target);
       }
-      if (c.external) assert.equal(out.kind === 'reached' ? out.target : 'not reached', undefined, 'outside the cluster there is no endpoint');
+      if (c.external) {
+        assert.ok(out.kind !== 'dropped' && out.outside, 'a host outside the cluster answered');
+        assert.equal(out.target, undefined, 'outside the cluster there is no endpoint');
+      }
     });
   }
+});
+
+describe('the real-cluster hazard: an address routed out of the cluster is answered by whoever holds it outside', () => {
+  // Someone outside (a lab network beside the node) happens to use blue's 192.168.0.0/16.
+  const labPrinter: OutsideHost = { ip: '192.168.0.3', name: 'lab-printer', listening: [{ port: 80, body: 'printer status\n' }] };
+  const hazard = world({ outside: [labPrinter] });
+
+  it("green vm-a's ping of blue vm-a's address is answered by the outside host, from the node's address", () => {
+    const out = reach(hazard, greenVmA, '192.168.0.3', 'ICMP');
+    assert.equal(out.kind, 'reached', out.reason);
+    assert.equal(out.kind === 'reached' && out.answeredBy, 'outside host 192.168.0.3 (lab-printer)');
+    assert.equal(out.kind === 'reached' && out.outside, labPrinter);
+    assert.equal(out.kind === 'reached' && out.target, undefined, 'not blue vm-a');
+    assert.equal(out.kind === 'reached' && out.source, '172.18.0.4', "SNAT: the host sees vm-a's node, not vm-a");
+    assert.equal(out.kind === 'reached' && out.ttl, 62, 'two routers on the way back: the node and the gateway router');
+    assert.match(out.reason, /^answered by outside host 192\.168\.0\.3 \(lab-printer\); off-link: out through the gateway of green\/namespace-scoped and node ovn-worker2, SNAT to 172\.18\.0\.4$/);
+  });
+
+  it('TCP: its open port accepts, a closed one resets, both named in the reason', () => {
+    const open = reach(hazard, greenVmA, '192.168.0.3', 'TCP', 80);
+    const closed = reach(hazard, greenVmA, '192.168.0.3', 'TCP', 5201);
+    assert.deepEqual([open.kind, closed.kind], ['reached', 'refused']);
+    assert.match(closed.reason, /^nothing listens on outside host 192\.168\.0\.3 \(lab-printer\) port 5201/);
+  });
+
+  it('blue still reaches its own vm-a on that address: on-link is looked up on the own network only', () => {
+    const out = reach(hazard, blueVmB, '192.168.0.3', 'ICMP');
+    assert.equal(out.kind === 'reached' && out.answeredBy, 'blue/vm-a');
+    assert.equal(out.kind === 'reached' && out.source, '192.168.0.4', 'no SNAT on-link');
+    assert.equal(out.kind === 'reached' && out.ttl, 64);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { reach, resolveName, type Endpoint } from '../dataplane/reachability.ts';
+import { resolveName } from '../dataplane/internet.ts';
+import { reach, type Endpoint } from '../dataplane/reachability.ts';
 import type { Guest, IperfServer } from './guest.ts';
 import type { Io } from './io.ts';
 import { pause } from './net-tools.ts';
@@ -100,6 +101,11 @@ async function client(host: string, port: number, seconds: number, interval: num
     const w = g.ctx.world();
     const me = w.endpoints.find((e) => e.kind === self.kind && e.namespace === self.namespace && e.name === self.name);
     const them = w.endpoints.find((e) => e.kind === target.kind && e.namespace === target.namespace && e.name === target.name);
+    // A reset (RST) reaches the control connection too, which iperf3 reads first.
+    if ((me?.tcpResets ?? 0) > (self.tcpResets ?? 0) || (them?.tcpResets ?? 0) > (target.tcpResets ?? 0)) {
+      error = 'unable to receive control message: Connection reset by peer';
+      break;
+    }
     if (srv.stopped.aborted || !me || !them || me.ip !== self.ip || them.ip !== target.ip) {
       error = 'control socket has closed unexpectedly';
       break;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { reach, resolveName } from '../dataplane/reachability.ts';
+import { resolveName, type OutsideHost } from '../dataplane/internet.ts';
+import { reach } from '../dataplane/reachability.ts';
 import type { Guest } from './guest.ts';
 import type { Io } from './io.ts';
 
@@ -10,13 +11,14 @@ export async function curl(args: string[], g: Guest, io: Io): Promise<number> {
   let connectTimeout: number | undefined;
   let maxTime: number | undefined;
   let writeOut = '';
+  let output: string | undefined;
   let url: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--connect-timeout') connectTimeout = Number(args[++i]);
     else if (a === '-m' || a === '--max-time') maxTime = Number(args[++i]);
     else if (a === '-w' || a === '--write-out') writeOut = args[++i] ?? '';
-    else if (a === '-o' || a === '--output') i++;
+    else if (a === '-o' || a === '--output') output = args[++i];
     else if (a === '--silent') silent = true;
     else if (a === '--show-error') showError = true;
     else if (/^-[sSf]+$/.test(a)) {
@@ -43,13 +45,10 @@ export async function curl(args: string[], g: Guest, io: Io): Promise<number> {
     const ms = Math.max(Date.now() - started, Math.round(limit * 1000));
     return say(28, `${connectTimeout !== undefined && connectTimeout <= (maxTime ?? Infinity) ? 'Connection' : 'Operation'} timed out after ${ms} milliseconds`);
   }
-  const served = outcome.target?.listening.find((l) => l.port === port);
-  const [status, body] = !outcome.target
-    ? [200, '<!doctype html><html><head><title>sandbox egress</title></head></html>\n']
-    : path === '/hostname' && served?.hostname
-      ? [200, served.hostname]
-      : path === '/' ? [200, `NOW: ${new Date().toISOString()}`] : [404, '404 page not found\n'];
-  io.out(body);
+  const [status, body] = outcome.outside ? [200, outsidePage(outcome.outside, port)] : agnhostAnswer(outcome.target?.listening.find((l) => l.port === port)?.hostname, path);
+  // -o sends the body to a file (or nowhere); -w still writes to stdout.
+  if (output === undefined) io.out(body);
+  else if (output !== '/dev/null') g.files.set(output, body);
   io.out(writeOut.replaceAll('%{http_code}', String(status)).replaceAll('\\n', '\n'));
   return 0;
 }
@@ -82,7 +81,6 @@ export async function ping(args: string[], g: Guest, io: Io): Promise<number> {
   const self = g.ctx.self();
   const address = resolveName(host);
   if (!address || !self) return fail(io, 2, `ping: ${host}: Name or service not known`, true);
-  const external = address !== host || !g.ctx.world().endpoints.some((e) => e.ip === address);
   io.out(`PING ${host} (${address}) 56(84) bytes of data.\n`);
   const started = Date.now();
   const rtts: number[] = [];
@@ -92,9 +90,10 @@ export async function ping(args: string[], g: Guest, io: Io): Promise<number> {
     const outcome = reach(g.ctx.world(), self, address, 'ICMP');
     const stamp = stamps ? `[${(Date.now() / 1000).toFixed(6)}] ` : '';
     if (outcome.kind === 'reached') {
-      const rtt = external ? 6 + Math.random() * 2 : 0.3 + Math.random() * 0.6;
+      // The reply says where it came from the way a real one does: its TTL, and the time it took.
+      const rtt = outcome.outside ? 6 + Math.random() * 2 : 0.3 + Math.random() * 0.6;
       rtts.push(rtt);
-      if (!quiet) io.out(`${stamp}64 bytes from ${address}: icmp_seq=${sent} ttl=${external ? 115 : 64} time=${rtt.toFixed(rtt < 1 ? 3 : 2)} ms\n`);
+      if (!quiet) io.out(`${stamp}64 bytes from ${address}: icmp_seq=${sent} ttl=${outcome.ttl} time=${rtt.toFixed(rtt < 1 ? 3 : 2)} ms\n`);
     } else if (reportLate && !quiet && interval < wait) {
       io.out(`${stamp}no answer yet for icmp_seq=${sent}\n`);
     }
@@ -112,40 +111,15 @@ export async function ping(args: string[], g: Guest, io: Io): Promise<number> {
   return rtts.length > 0 ? 0 : 1;
 }
 
-/** `ip a` and `ip r` as the seed shows them for a VM on a Layer2 primary UDN. */
-export async function ip(args: string[], g: Guest, io: Io): Promise<number> {
-  const self = g.ctx.self();
-  const sub = args[0] ?? '';
-  if (!self) return fail(io, 1, 'Cannot find device "eth0"', true);
-  const prefix = Number(g.ctx.world().subnets[self.network]?.[0]?.split('/')[1] ?? 24);
-  const octets = self.ip.split('.').map(Number);
-  const mac = ['0a', '58', ...octets.map((o) => o.toString(16).padStart(2, '0'))].join(':');
-  const size = 2 ** (32 - prefix);
-  const n = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const dotted = (x: number) => [24, 16, 8, 0].map((s) => Math.floor(x / 2 ** s) % 256).join('.');
-  const network = n - (n % size);
-  if ('address'.startsWith(sub) && sub !== '') {
-    io.out(
-      [
-        '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000',
-        '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
-        '    inet 127.0.0.1/8 scope host lo',
-        '       valid_lft forever preferred_lft forever',
-        '2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc fq_codel state UP group default qlen 1000',
-        `    link/ether ${mac} brd ff:ff:ff:ff:ff:ff`,
-        '    altname enp1s0',
-        `    inet ${self.ip}/${prefix} brd ${dotted(network + size - 1)} scope global dynamic noprefixroute eth0`,
-        '       valid_lft 2786sec preferred_lft 2786sec',
-        '',
-      ].join('\n'),
-    );
-    return 0;
-  }
-  if ('route'.startsWith(sub) && sub !== '') {
-    io.out(`default via ${dotted(network + 1)} dev eth0 proto dhcp metric 100\n${dotted(network)}/${prefix} dev eth0 proto kernel scope link src ${self.ip} metric 100\n`);
-    return 0;
-  }
-  return fail(io, 1, `Object "${sub}" is unknown, try "ip help".`, true);
+/** What a host outside the cluster serves on any path: its own page, which names it. */
+function outsidePage(host: OutsideHost, port: number): string {
+  return host.listening.find((l) => l.port === port)?.body ?? `<!doctype html><html><head><title>${host.name}</title></head></html>\n`;
+}
+
+/** agnhost netexec: /hostname is its hostname, / the time, anything else a 404. */
+function agnhostAnswer(hostname: string | undefined, path: string): [number, string] {
+  if (path === '/hostname' && hostname) return [200, hostname];
+  return path === '/' ? [200, `NOW: ${new Date().toISOString()}`] : [404, '404 page not found\n'];
 }
 
 function fail(io: Io, code: number, message: string, show: boolean): number {

@@ -2,7 +2,8 @@ import { parse, type ParseEntry } from 'shell-quote';
 import type { Guest } from './guest.ts';
 import type { Io } from './io.ts';
 import { iperf3 } from './iperf3.ts';
-import { curl, ip, pause, ping } from './net-tools.ts';
+import { ip } from './ip.ts';
+import { curl, pause, ping } from './net-tools.ts';
 
 type Command = (args: string[], g: Guest, io: Io) => Promise<number>;
 

@@ -1,7 +1,7 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import { outsideHost, type OutsideHost } from './internet.ts';
 import { ingressDecision, type Protocol } from './netpol.ts';
-import { createHash } from 'node:crypto';
-import { ipInCidr, ipv4ToNumber, type Labels } from './selectors.ts';
+import { ipInCidr, type Labels } from './selectors.ts';
 
 /** A pod or VM as the data plane sees it: where it sits on which network, and what it serves. */
 export interface Endpoint {
@@ -13,10 +13,14 @@ export interface Endpoint {
   network: string;
   ip: string;
   node: string;
+  /** The MTU of its interface on that network. */
+  mtu: number;
   /** A VM whose memory is being copied to another node right now. */
   migrating: boolean;
   /** A VM resuming on its new node at the end of a migration: its network is cut for a moment. */
   switchingOver?: boolean;
+  /** How many times the data plane has reset its TCP connections: one opened before a reset is gone. */
+  tcpResets?: number;
   /** TCP ports with something listening; `hostname` is what agnhost's /hostname answers. */
   listening: ReadonlyArray<{ port: number; hostname?: string }>;
 }
@@ -25,42 +29,72 @@ export interface World {
   endpoints: readonly Endpoint[];
   policies: readonly V1NetworkPolicy[];
   namespaceLabels: (ns: string) => Labels;
-  /** Each network's subnets: an address inside the sender's own subnet is on-link, never routed out. */
+  /** Each network's subnets: its switch delivers these on-link; everything else goes to its gateway. */
   subnets: Readonly<Record<string, readonly string[]>>;
-  /** Whether workloads may leave the cluster through their network's gateway. */
+  /** Each node's own address: what traffic leaving the cluster through it is SNATed to. */
+  nodeAddresses: Readonly<Record<string, string>>;
+  /** Whether the gateways let traffic leave the cluster. */
   egress: boolean;
+  /** The cluster router also routes between the primary networks, which OVN-Kubernetes must never do (fault isolationLeak). */
+  networksJoined: boolean;
+  /** Hosts outside the cluster besides the emulated internet's own (tests add them). */
+  outside: readonly OutsideHost[];
 }
 
-export type Outcome =
-  /** Packets arrive and something answers. */
-  | { kind: 'reached'; target?: Endpoint; reason: string }
-  /** The host answers, but nothing listens on the port (TCP reset). */
-  | { kind: 'refused'; target: Endpoint; reason: string }
-  /** Packets vanish: another network, a policy drop, no such host. The sender sees a timeout. */
-  | { kind: 'dropped'; reason: string };
+/** Something answered: a pod or VM in the cluster (`target`) or a host outside it (`outside`). */
+export interface Answer {
+  /** Reached: it answered (ICMP echo, or a TCP accept). Refused: it answered with a reset. */
+  kind: 'reached' | 'refused';
+  target?: Endpoint;
+  outside?: OutsideHost;
+  /** Who answered, for evidence: `green/webserver`, `outside host 192.168.0.5 (name)`. */
+  answeredBy: string;
+  /** The sender's address as the answerer saw it: its own, or its node's after SNAT. */
+  source: string;
+  /** The TTL the answer arrives with: 64 less the routers on its way. */
+  ttl: number;
+  reason: string;
+}
+
+/** Packets vanish: no host, a policy drop, a closed gateway. The sender sees a timeout. */
+export type Outcome = Answer | { kind: 'dropped'; reason: string };
 
 /**
- * One packet flow through the emulated OVN-Kubernetes. A primary UDN is its own routing domain:
- * an address is looked up only among the sender's own network, so the same address on another
- * UDN is invisible (and overlapping subnets stay isolated). A public address leaves through the
- * gateway, and only with egress allowed.
+ * One packet flow through the emulated OVN-Kubernetes, routed as it routes: an address inside
+ * the sender's own network's subnets is on-link and looked up on that network alone (so the same
+ * address on another network is never seen, and overlapping subnets stay isolated); anything
+ * else goes to the network's gateway and leaves the cluster through the sender's node with SNAT,
+ * to whatever outside answers for it. Isolation between networks is not a rule here: another
+ * tenant's address is simply not routed to, and nothing outside holds it.
  */
 export function reach(world: World, from: Endpoint, address: string, protocol: Protocol, port?: number): Outcome {
-  if (from.switchingOver) return { kind: 'dropped', reason: `${from.namespace}/${from.name} is switching over to its new node` };
-  const target = world.endpoints.find((e) => e.network === from.network && e.ip === address);
-  if (!target) {
-    const others = world.endpoints.filter((e) => e.ip === address && e.network !== from.network);
-    if (others.length > 0) {
-      return { kind: 'dropped', reason: `${address} is on network ${others[0]!.network}, not on ${from.network}: isolated` };
-    }
-    if ((world.subnets[from.network] ?? []).some((c) => ipInCidr(address, c))) {
-      return { kind: 'dropped', reason: `no host ${address} on ${from.network}` };
-    }
-    if (isPrivate(address)) return { kind: 'dropped', reason: `no host ${address} on ${from.network}, and private addresses are not routed out` };
-    if (!world.egress) return { kind: 'dropped', reason: `egress from ${from.network} is disabled in the sandbox` };
-    return { kind: 'reached', reason: `${address} is outside the cluster; egress through the gateway` };
+  if (from.switchingOver) return { kind: 'dropped', reason: `${ref(from)} is switching over to its new node` };
+  if (onNetwork(world, from.network, address)) return deliver(world, from, from.network, address, protocol, port, { ttl: 64, path: 'on-link' });
+  if (world.networksJoined) {
+    const other = Object.keys(world.subnets).find((n) => n !== from.network && onNetwork(world, n, address));
+    if (other) return deliver(world, from, other, address, protocol, port, { ttl: 63, path: `routed from ${from.network} by the cluster router` });
   }
-  if (target.switchingOver) return { kind: 'dropped', reason: `${target.namespace}/${target.name} is switching over to its new node` };
+  if (!world.egress) return { kind: 'dropped', reason: `${address} is off-link; the gateway of ${from.network} drops traffic leaving the cluster (egress disabled)` };
+  const snat = world.nodeAddresses[from.node] ?? from.ip;
+  const path = `off-link: out through the gateway of ${from.network} and node ${from.node}, SNAT to ${snat}`;
+  const host = outsideHost(world.outside, address);
+  if (!host) return { kind: 'dropped', reason: `${path}; nothing outside the cluster answers for ${address}` };
+  const answer = { outside: host, answeredBy: `outside host ${host.ip} (${host.name})`, source: snat, ttl: host.ttl ?? 62 };
+  if (protocol !== 'ICMP' && !host.listening.some((l) => l.port === port)) {
+    return { kind: 'refused', ...answer, reason: `nothing listens on ${answer.answeredBy} port ${port}; ${path}` };
+  }
+  return { kind: 'reached', ...answer, reason: `answered by ${answer.answeredBy}; ${path}` };
+}
+
+function onNetwork(world: World, network: string, address: string): boolean {
+  return (world.subnets[network] ?? []).some((c) => ipInCidr(address, c));
+}
+
+/** The last hop: the host on `network` that holds `address`, behind its NetworkPolicies. */
+function deliver(world: World, from: Endpoint, network: string, address: string, protocol: Protocol, port: number | undefined, route: { ttl: number; path: string }): Outcome {
+  const target = world.endpoints.find((e) => e.network === network && e.ip === address);
+  if (!target) return { kind: 'dropped', reason: `no host ${address} on ${network} (${route.path})` };
+  if (target.switchingOver) return { kind: 'dropped', reason: `${ref(target)} is switching over to its new node` };
   const policy = ingressDecision(
     world.policies,
     world.namespaceLabels,
@@ -70,28 +104,13 @@ export function reach(world: World, from: Endpoint, address: string, protocol: P
     port,
   );
   if (!policy.allowed) return { kind: 'dropped', reason: policy.reason };
-  if (protocol === 'ICMP') return { kind: 'reached', target, reason: `same network ${from.network}; ${policy.reason}` };
-  if (!target.listening.some((l) => l.port === port)) {
-    return { kind: 'refused', target, reason: `nothing listens on ${target.namespace}/${target.name} port ${port}` };
+  const answer = { target, answeredBy: ref(target), source: from.ip, ttl: route.ttl };
+  if (protocol !== 'ICMP' && !target.listening.some((l) => l.port === port)) {
+    return { kind: 'refused', ...answer, reason: `nothing listens on ${ref(target)} port ${port} on ${network} (${route.path})` };
   }
-  return { kind: 'reached', target, reason: `same network ${from.network}; ${policy.reason}` };
+  return { kind: 'reached', ...answer, reason: `answered by ${ref(target)} on ${network} (${route.path}); ${policy.reason}` };
 }
 
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8'];
-
-/** Private addresses are never routed out of the cluster; anything else is "the internet". */
-function isPrivate(ip: string): boolean {
-  return PRIVATE.some((c) => ipInCidr(ip, c));
-}
-
-/**
- * The sandbox's DNS for names outside the cluster: each name gets a stable address in
- * 198.18.0.0/15 (reserved for benchmarking, never a real host), so output looks like the real
- * tools' without pretending to be a real host. `.invalid` names (RFC 2606) do not resolve.
- */
-export function resolveName(host: string): string | undefined {
-  if (ipv4ToNumber(host) !== undefined) return host;
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i.test(host) || host.toLowerCase().endsWith('.invalid')) return undefined;
-  const digest = createHash('sha256').update(host.toLowerCase()).digest();
-  return `198.${18 + (digest[0]! & 1)}.${digest[1]}.${1 + (digest[2]! % 254)}`;
+function ref(e: Endpoint): string {
+  return `${e.namespace}/${e.name}`;
 }

@@ -22,7 +22,7 @@ export interface DataPlaneOptions {
  */
 export async function startDataPlane(cluster: Cluster, lat: LatencyProfile, opts: DataPlaneOptions): Promise<{ kubeletPort: number; stop: () => Promise<void> }> {
   let guests: Guests | undefined;
-  const world = worldFrom(cluster, { egress: opts.egress, policyProgramMs: lat.policyProgram, switchoverMs: lat.migrationSwitchover, guestListening: (ns, vm) => guests?.listening(ns, vm) ?? [] });
+  const world = worldFrom(cluster, { egress: opts.egress, faults: opts.faults, policyProgramMs: lat.policyProgram, switchoverMs: lat.migrationSwitchover, guestListening: (ns, vm) => guests?.listening(ns, vm) ?? [] });
   guests = new Guests(cluster, world, lat.guestSecond);
   const drops = new Map(opts.faults.consoleDrops.map((d) => [d.vmi, { times: d.times, atCommand: d.atCommand }]));
   const [cert, key] = [await readFile(opts.certFile, 'utf8'), await readFile(opts.keyFile, 'utf8')];

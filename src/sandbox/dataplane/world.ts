@@ -1,11 +1,19 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { NETWORK_STATUS, PRIMARY_UDN_LABEL, UDN, VMI, type Cluster } from '../emulators/api.ts';
+import type { Faults } from '../emulators/faults.ts';
+import { NODE_IPS } from '../emulators/kubelet.ts';
 import { VM_LABEL } from '../emulators/kubevirt.ts';
 import { iso, remaining } from '../emulators/latency.ts';
+import { CLUSTER_SUBNET, NETWORK_MTU } from '../emulators/ovn-kubernetes.ts';
 import type { Endpoint, World } from './reachability.ts';
+
+/** The seed's web server, whose /hostname the east-west check compares (the webserverHostname fault renames it). */
+const WEBSERVER = 'webserver';
 
 export interface WorldOptions {
   egress: boolean;
+  /** The data plane's faults: each makes OVN-Kubernetes, KubeVirt or a workload misbehave as on a broken cluster. */
+  faults: Pick<Faults, 'isolationLeak' | 'networkPolicyIgnored' | 'egressBlocked' | 'tcpResetOnMigration' | 'webserverHostname' | 'vmMtu'>;
   policyProgramMs: number;
   /** How long a migrated VM's network stays cut once it runs on its new node. */
   switchoverMs: number;
@@ -24,23 +32,25 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
   const vmis = cluster.resources(VMI);
   const policies = cluster.networkPolicies();
 
-  const primaryNetwork = (ns: string): { network: string; subnets: string[] } => {
+  const primaryNetwork = (ns: string): { network: string; subnets: string[]; mtu: number } => {
     const labelled = namespaces.get(ns)?.metadata?.labels?.[PRIMARY_UDN_LABEL] !== undefined;
     const udn = labelled ? udns.list(ns).find((u) => (u.spec?.layer2?.role ?? u.spec?.layer3?.role) === 'Primary') : undefined;
-    if (!udn) return { network: 'default', subnets: [] };
+    if (!udn) return { network: 'default', subnets: [CLUSTER_SUBNET], mtu: NETWORK_MTU };
     const net = udn.spec?.layer2 ?? udn.spec?.layer3 ?? {};
-    return { network: `${ns}/${udn.metadata!.name}`, subnets: (net.subnets ?? []).map((s: string | { cidr: string }) => (typeof s === 'string' ? s : s.cidr)) };
+    return { network: `${ns}/${udn.metadata!.name}`, subnets: (net.subnets ?? []).map((s: string | { cidr: string }) => (typeof s === 'string' ? s : s.cidr)), mtu: net.mtu ?? NETWORK_MTU };
   };
 
   // A VM's network is cut from the moment it is first seen on its new node (the watch lags the
   // migration's end by a few ms), for the switchover; a move noticed long after is not a cut.
-  const lastNode = new Map<string, { node: string; cutUntil: number }>();
-  const switchingOver = (vm: string, node: string, migrationEnd: string | Date | undefined): boolean => {
+  // Every move counts for the TCP resets of tcpResetOnMigration, noticed late or not.
+  const lastNode = new Map<string, { node: string; cutUntil: number; moves: number }>();
+  const moved = (vm: string, node: string, migrationEnd: string | Date | undefined): { switchingOver: boolean; moves: number } => {
     const now = Date.now();
     const seen = lastNode.get(vm);
     const fresh = migrationEnd !== undefined && remaining(iso(migrationEnd), 1_000) > 0;
-    if (!seen || seen.node !== node) lastNode.set(vm, { node, cutUntil: seen && fresh ? now + opts.switchoverMs : 0 });
-    return now < (lastNode.get(vm)?.cutUntil ?? 0);
+    if (!seen || seen.node !== node) lastNode.set(vm, { node, cutUntil: seen && fresh ? now + opts.switchoverMs : 0, moves: seen ? seen.moves + 1 : 0 });
+    const state = lastNode.get(vm)!;
+    return { switchingOver: now < state.cutUntil, moves: state.moves };
   };
 
   return () => {
@@ -57,8 +67,9 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
       const ip = defaultAddress(pod);
       if (!ip) continue;
       if (!networks.has(ns)) networks.set(ns, primaryNetwork(ns));
-      const { network, subnets: s } = networks.get(ns)!;
+      const { network, subnets: s, mtu } = networks.get(ns)!;
       subnets[network] = s;
+      const move = vm ? moved(`${ns}/${vm}`, pod.spec?.nodeName ?? '', vmi?.status?.migrationState?.endTimestamp) : undefined;
       endpoints.push({
         namespace: ns,
         name: vm ?? pod.metadata.name!,
@@ -67,13 +78,26 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
         network,
         ip,
         node: pod.spec?.nodeName ?? '',
+        // The guest takes its MTU from KubeVirt's DHCP; the vmMtu fault makes it take another.
+        mtu: vm ? (opts.faults.vmMtu ?? mtu) : mtu,
         migrating: Boolean(vmi?.status?.migrationState?.startTimestamp && !vmi.status.migrationState.completed && !vmi.status.migrationState.failed),
-        switchingOver: vm ? switchingOver(`${ns}/${vm}`, pod.spec?.nodeName ?? '', vmi?.status?.migrationState?.endTimestamp) : false,
-        listening: vm ? opts.guestListening(ns, vm).map((port) => ({ port })) : agnhostPorts(pod),
+        switchingOver: move?.switchingOver ?? false,
+        tcpResets: opts.faults.tcpResetOnMigration ? (move?.moves ?? 0) : 0,
+        listening: vm ? opts.guestListening(ns, vm).map((port) => ({ port })) : agnhostPorts(pod, pod.metadata.name === WEBSERVER ? opts.faults.webserverHostname : undefined),
       });
     }
-    const programmed = policies.list().filter((p) => remaining(iso(p.metadata?.creationTimestamp), opts.policyProgramMs) <= 0);
-    return { endpoints, policies: programmed, subnets, egress: opts.egress, namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels ?? {} };
+    // A policy takes effect once OVN has programmed it, and never when the ACLs are not written.
+    const programmed = opts.faults.networkPolicyIgnored ? [] : policies.list().filter((p) => remaining(iso(p.metadata?.creationTimestamp), opts.policyProgramMs) <= 0);
+    return {
+      endpoints,
+      policies: programmed,
+      subnets,
+      nodeAddresses: NODE_IPS,
+      egress: opts.egress && !opts.faults.egressBlocked,
+      networksJoined: opts.faults.isolationLeak,
+      outside: [],
+      namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels ?? {},
+    };
   };
 }
 
@@ -94,15 +118,18 @@ function defaultAddress(pod: V1Pod): string | undefined {
   return ip;
 }
 
-/** agnhost netexec serves HTTP on --http-port (8080 when not given) and answers /hostname with the pod name. */
-export function agnhostPorts(pod: V1Pod): { port: number; hostname: string }[] {
+/**
+ * agnhost netexec serves HTTP on --http-port (8080 when not given) and answers /hostname with the
+ * pod name, or with `hostname` when a fault renames the pod's host.
+ */
+export function agnhostPorts(pod: V1Pod, hostname = pod.metadata!.name!): { port: number; hostname: string }[] {
   const out: { port: number; hostname: string }[] = [];
   for (const c of pod.spec?.containers ?? []) {
     const args = [...(c.command ?? []), ...(c.args ?? [])];
     if (!args.includes('netexec')) continue;
     const i = args.findIndex((a) => a === '--http-port' || a.startsWith('--http-port='));
     const value = i < 0 ? '8080' : args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
-    out.push({ port: Number(value), hostname: pod.metadata!.name! });
+    out.push({ port: Number(value), hostname });
   }
   return out;
 }

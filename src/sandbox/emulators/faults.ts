@@ -16,6 +16,16 @@ import { describeIssues } from '../../config/load.ts';
  *   apiErrors:                      # the API answers these requests with an error, `times` times
  *     - { resource: virtualmachineinstancemigrations, verb: create, times: 2, code: 500,
  *         message: 'Internal error occurred: failed calling webhook "migration-create-validator.kubevirt.io"' }
+ *
+ * and misbehaviours of the emulated network, each one a demo check's failure for its real reason:
+ *
+ *   tcpResetOnMigration: true       # a migration resets the moved VM's TCP connections
+ *   ipChangesOnMigration: true      # the VM comes up on its new node with a new address
+ *   isolationLeak: true             # OVN routes between the primary networks
+ *   networkPolicyIgnored: true      # NetworkPolicies are never programmed
+ *   egressBlocked: true             # the gateways drop traffic leaving the cluster
+ *   webserverHostname: imposter     # the webserver pod answers /hostname with this
+ *   vmMtu: 1500                     # the guests' eth0 MTU
  */
 const ref = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be namespace/name');
 const apiErrorRule = z.strictObject({
@@ -45,6 +55,20 @@ export const faultsSchema = z.strictObject({
     .default([]),
   /** End every watch after this many seconds, as an API server does when its watch timeout expires. */
   closeWatchesAfterSeconds: z.number().positive().max(3600).optional(),
+  /** A live migration resets the TCP connections of the VM it moves (KubeVirt v1.5.0 on a primary UDN). */
+  tcpResetOnMigration: z.boolean().default(false),
+  /** IPAM gives a migration's target pod a new address: the VM comes up on its new node with it. */
+  ipChangesOnMigration: z.boolean().default(false),
+  /** The cluster router routes between the namespaces' primary networks, so tenants reach each other. */
+  isolationLeak: z.boolean().default(false),
+  /** OVN never programs NetworkPolicies: traffic flows as if there were none. */
+  networkPolicyIgnored: z.boolean().default(false),
+  /** The gateways drop everything leaving the cluster; traffic inside it is unaffected. */
+  egressBlocked: z.boolean().default(false),
+  /** The pod named webserver answers /hostname (agnhost netexec) with this name instead of its own. */
+  webserverHostname: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a hostname').optional(),
+  /** The guests' eth0 MTU, instead of the network's 1400. */
+  vmMtu: z.number().int().min(68).max(65535).optional(),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 

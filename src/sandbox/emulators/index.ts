@@ -31,7 +31,7 @@ export async function startEmulators(opts: EmulatorOptions): Promise<{ stop: () 
   const plane = await startDataPlane(cluster, lat, opts);
   const controllers: Controller[] = [
     ...kubeletEmulator(cluster, lat, opts.faults, opts.log, plane.kubeletPort),
-    ...ovnKubernetesEmulator(cluster, lat, opts.log),
+    ...ovnKubernetesEmulator(cluster, lat, opts.faults, opts.log),
     ...kubevirtEmulator(cluster, lat, opts.faults, opts.log),
     migrationEmulator(cluster, lat, opts.faults, opts.log),
   ];

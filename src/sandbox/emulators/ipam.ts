@@ -8,14 +8,30 @@ export function numberToIp(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 
+/** A subnet's network address (host bits cleared), its size and its prefix length. */
+export function subnet(cidr: string): { start: number; size: number; prefix: number } {
+  const [base, bits] = cidr.split('/');
+  const prefix = Number(bits);
+  const size = 2 ** (32 - prefix);
+  return { start: ipToNumber(base!) - (ipToNumber(base!) % size), size, prefix };
+}
+
+/** The address OVN-Kubernetes gives a network's router port: the subnet's first. */
+export function gatewayOf(cidr: string): string {
+  return numberToIp(subnet(cidr).start + 1);
+}
+
+export function broadcastOf(cidr: string): string {
+  const { start, size } = subnet(cidr);
+  return numberToIp(start + size - 1);
+}
+
 /**
  * The first free host address of `cidr`, skipping the network address, the gateway (.1) and the
  * management port (.2) that OVN-Kubernetes keeps on a Layer2 network.
  */
 export function firstFree(cidr: string, used: ReadonlySet<string>): string {
-  const [base, bits] = cidr.split('/');
-  const start = ipToNumber(base!);
-  const size = 2 ** (32 - Number(bits));
+  const { start, size } = subnet(cidr);
   for (let i = 3; i < size - 1; i++) {
     const ip = numberToIp(start + i);
     if (!used.has(ip)) return ip;

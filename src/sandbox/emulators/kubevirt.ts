@@ -6,6 +6,8 @@ import { remaining, type LatencyProfile } from './latency.ts';
 
 export const VM_LABEL = 'vm.kubevirt.io/name';
 export const CREATED_BY = 'kubevirt.io/created-by';
+/** Marks a migration's target virt-launcher pod, with the migration's uid. */
+export const MIGRATION_JOB = 'kubevirt.io/migrationJobUID';
 
 /**
  * Stands in for virt-controller and virt-handler: a VirtualMachine with runStrategy Always gets a
@@ -106,7 +108,7 @@ export function kubevirtEmulator(cluster: Cluster, lat: LatencyProfile, faults: 
   function activeLauncher(namespace: string, vmi: Resource): V1Pod | undefined {
     const active = Object.keys(vmi.status?.activePods ?? {});
     const mine = pods.list(namespace).filter((p) => p.metadata?.labels?.[CREATED_BY] === vmi.metadata!.uid && !p.metadata?.deletionTimestamp);
-    return mine.find((p) => active.includes(p.metadata!.uid!)) ?? mine.find((p) => !p.metadata?.labels?.['kubevirt.io/migrationJobUID']);
+    return mine.find((p) => active.includes(p.metadata!.uid!)) ?? mine.find((p) => !p.metadata?.labels?.[MIGRATION_JOB]);
   }
 
   return [vmController, vmiController];

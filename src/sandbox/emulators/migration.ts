@@ -1,16 +1,15 @@
 import { MERGE, VMI, VMIM, type Cluster, type Resource } from './api.ts';
 import { Controller, keyFor } from './controller.ts';
 import { hasFault, type Faults } from './faults.ts';
-import { conditionTrue, createLauncher, interfacesOf, since } from './kubevirt.ts';
+import { conditionTrue, createLauncher, interfacesOf, MIGRATION_JOB, since } from './kubevirt.ts';
 import { remaining, type LatencyProfile } from './latency.ts';
-
-const MIGRATION_JOB = 'kubevirt.io/migrationJobUID';
 
 /**
  * Stands in for KubeVirt's live migration: a VirtualMachineInstanceMigration goes Pending →
  * Scheduling (a target virt-launcher pod on another worker) → Scheduled → PreparingTarget →
  * TargetReady → Running → Succeeded, recording vmi.status.migrationState as KubeVirt does; on
- * success the VMI runs on the target node with the same address and the source pod Succeeds.
+ * success the VMI runs on the target node with the target pod's address (the same one, as IPAM
+ * keeps a VM's) and the source pod Succeeds.
  */
 export function migrationEmulator(cluster: Cluster, lat: LatencyProfile, faults: Faults, log: (l: string) => void): Controller {
   const migrations = cluster.resources(VMIM);

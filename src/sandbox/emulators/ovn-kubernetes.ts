@@ -1,20 +1,26 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { MERGE, NAD, NETWORK_STATUS, PRIMARY_UDN_LABEL, UDN, type Cluster, type Resource } from './api.ts';
 import { Controller, keyFor } from './controller.ts';
+import type { Faults } from './faults.ts';
 import { firstFree, networkStatus } from './ipam.ts';
+import { MIGRATION_JOB, VM_LABEL } from './kubevirt.ts';
 import { iso, remaining, type LatencyProfile } from './latency.ts';
 
+/** kind's pod network, cut into one subnet per node. */
+export const CLUSTER_SUBNET = '10.244.0.0/16';
 const NODE_SUBNETS: Record<string, string> = { 'ovn-control-plane': '10.244.0.0/24', 'ovn-worker': '10.244.1.0/24', 'ovn-worker2': '10.244.2.0/24' };
-const VM_LABEL = 'vm.kubevirt.io/name';
+/** The MTU OVN-Kubernetes gives its networks on kind's 1500-byte underlay: 100 bytes left for Geneve. */
+export const NETWORK_MTU = 1400;
 
 /**
  * Stands in for OVN-Kubernetes' cluster manager and CNI: renders each UserDefinedNetwork into a
  * NetworkAttachmentDefinition and reports its conditions, enforces the primary-network namespace
  * label, and gives every pod its addresses (the default network on eth0, the namespace's primary
  * UDN on ovn-udn1) in the network-status annotation. A VM's launcher pods share one UDN address,
- * as with Persistent IPAM, so the VM keeps it across a migration.
+ * as with Persistent IPAM, so the VM keeps it across a migration — unless the fault
+ * ipChangesOnMigration makes IPAM give a migration's target pod an address of its own.
  */
-export function ovnKubernetesEmulator(cluster: Cluster, lat: LatencyProfile, log: (l: string) => void): Controller[] {
+export function ovnKubernetesEmulator(cluster: Cluster, lat: LatencyProfile, faults: Pick<Faults, 'ipChangesOnMigration'>, log: (l: string) => void): Controller[] {
   const udns = cluster.resources(UDN);
   const pods = cluster.pods();
   const namespaces = cluster.namespaces();
@@ -68,7 +74,8 @@ export function ovnKubernetesEmulator(cluster: Cluster, lat: LatencyProfile, log
     let udnIp: string | undefined;
     if (udn && ready) {
       const vm = pod.metadata.labels?.[VM_LABEL];
-      const persistent = vm !== undefined && udn.spec?.layer2?.ipam?.lifecycle === 'Persistent';
+      const forgetful = faults.ipChangesOnMigration && pod.metadata.labels?.[MIGRATION_JOB] !== undefined;
+      const persistent = vm !== undefined && udn.spec?.layer2?.ipam?.lifecycle === 'Persistent' && !forgetful;
       const owner = persistent ? `vmi:${namespace}/${vm}` : pod.metadata.uid!;
       udnIp = (persistent ? existingVmAddress(namespace!, vm!) : undefined) ?? allocate(`udn:${namespace}/${udn.metadata!.name}`, owner, firstSubnet(udn), (p) => p.metadata?.namespace === namespace, 'ovn-udn1');
     }
@@ -124,7 +131,7 @@ function nadConfig(namespace: string, name: string, udn: Resource): Record<strin
     role: String(net.role).toLowerCase(),
     subnets: (net.subnets ?? []).map((s: string | { cidr: string }) => (typeof s === 'string' ? s : s.cidr)).join(','),
     joinSubnet: '100.65.0.0/16,fd99::/64',
-    mtu: net.mtu ?? 1400,
+    mtu: net.mtu ?? NETWORK_MTU,
     allowPersistentIPs: net.ipam?.lifecycle === 'Persistent',
   };
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { reach, resolveName, type Endpoint, type World } from '../dataplane/reachability.ts';
+import { resolveName } from '../dataplane/internet.ts';
+import { reach, type Endpoint, type World } from '../dataplane/reachability.ts';
 
 export interface ContainerRun {
   stdout: string;

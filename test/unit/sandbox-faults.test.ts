@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadFaults } from '../../src/sandbox/index.ts';
+
+async function faultsFile(text: string): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'udn-faults-')), 'faults.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+describe("the sandbox's network faults in the faults file", () => {
+  it('reads each key in its YAML form', async () => {
+    const f = await loadFaults(
+      await faultsFile('tcpResetOnMigration: true\nipChangesOnMigration: true\nisolationLeak: true\nnetworkPolicyIgnored: true\negressBlocked: true\nwebserverHostname: imposter\nvmMtu: 1500\n'),
+    );
+    assert.deepEqual(
+      [f.tcpResetOnMigration, f.ipChangesOnMigration, f.isolationLeak, f.networkPolicyIgnored, f.egressBlocked, f.webserverHostname, f.vmMtu],
+      [true, true, true, true, true, 'imposter', 1500],
+    );
+  });
+
+  it('leaves the network healthy when they are not given', async () => {
+    const f = await loadFaults(await faultsFile('vmiNeverReady: [green/vm-b]\n'));
+    assert.deepEqual([f.tcpResetOnMigration, f.ipChangesOnMigration, f.isolationLeak, f.networkPolicyIgnored, f.egressBlocked, f.webserverHostname, f.vmMtu], [false, false, false, false, false, undefined, undefined]);
+  });
+
+  for (const [text, problem] of [
+    ['vmMtu: 20\n', /vmMtu/],
+    ['vmMtu: 1400.5\n', /vmMtu/],
+    ['webserverHostname: Not_A_Hostname\n', /webserverHostname: must be a hostname/],
+    ['isolationLeak: yes please\n', /isolationLeak/],
+    ['tcpResetOnMigrations: true\n', /tcpResetOnMigrations/],
+  ] as const) {
+    it(`refuses ${JSON.stringify(text.trim())}`, async () => {
+      await assert.rejects(loadFaults(await faultsFile(text)), problem);
+    });
+  }
+});
