@@ -37,7 +37,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(result.steps[1]!.outcome, /sandbox cluster ovn ready/);
     assert.match(result.steps[5]!.outcome, /webserver 203\.203\.0\.\d+ on ovn-worker, vm-a 203\.203\.0\.\d+ on ovn-worker2?, vm-b 203\.203\.0\.\d+ on ovn-worker2?/);
     assert.equal(result.failure, undefined);
-    assert.equal(result.steps.length, 18);
+    assert.equal(result.steps.length, 19);
     assert.ok(result.steps.every((s) => s.state === 'succeeded'));
     const states = Object.fromEntries(result.steps.map((s) => [s.id, s.state]));
     assert.equal(states['live-migration'], 'succeeded');
@@ -54,6 +54,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.deepEqual(report.map((f) => f.split('/').at(-1)), ['report.md', 'report.html', 'result.json', 'junit.xml']);
     assert.match(await readFile(report[1]!, 'utf8'), /<svg[^>]*class="marks"/);
     assert.deepEqual(result.checks.map((c) => [c.id, c.passed]), [
+      ['vm-network-config', true],
       ['east-west', true],
       ['egress', true],
       ['live-migration', true],
@@ -64,17 +65,19 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
       ['netpol-allows-9001', true],
     ]);
     const check = (id: string) => result.checks.find((c) => c.id === id)!;
-    assert.match(check('east-west').evidence[0]!, /^\$ curl .* http:\/\/203\.203\.0\.\d+:9000\/hostname\nwebserver\nhttp_code=200\n\[exit 0\]/);
+    assert.match(check('east-west').evidence[0]!, /^path: green\/vm-a on ovn-worker2? → green\/webserver on ovn-worker2?: .*\n\$ curl .* http:\/\/203\.203\.0\.\d+:9000\/hostname\nwebserver\nhttp_code=200\n\[exit 0\]/);
+    assert.match(check('vm-network-config').observed, /^eth0 holds 203\.203\.0\.\d+\/16; default via 203\.203\.0\.1 dev eth0; mtu 1400$/);
+    assert.match(check('vm-network-config').evidence[0]!, /^\$ ip -j addr show\n\[.*"mtu":1400/s);
     assert.match(check('egress').evidence[0]!, /^\$ ping .* www\.google\.com\nPING www\.google\.com .*\n3 packets transmitted, 3 received, 0% packet loss/s);
     assert.match(check('isolation-blue-to-green').evidence[0]!, /3 packets transmitted, 0 received, 100% packet loss/);
     assert.match(check('netpol-blocks-9000').evidence[0]!, /curl: \(28\) Connection timed out after \d+ milliseconds\n\[exit 28\]/);
     assert.match(check('netpol-blocks-9000').observed, /not reached .*blocked after [\d.]+ s, held/);
     assert.match(check('netpol-allows-9001').observed, /reached \(HTTP 200 "new-webserver"/);
     assert.match(r.stderr, /Web UI: http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/cli-json-run/);
-    assert.match(r.stderr, /✓ \[ 2\/18\] ensure-cluster/);
-    assert.match(r.stderr, /✓ \[ 3\/18\] apply-green-network .* 2 objects: 2 created/);
-    assert.match(r.stderr, /✓ \[ 7\/18\] check-east-west .* east-west passed/);
-    assert.match(r.stderr, /✓ \[18\/18\] report/);
+    assert.match(r.stderr, /✓ \[ 2\/19\] ensure-cluster/);
+    assert.match(r.stderr, /✓ \[ 3\/19\] apply-green-network .* 2 objects: 2 created/);
+    assert.match(r.stderr, /✓ \[ 8\/19\] check-east-west .* east-west passed/);
+    assert.match(r.stderr, /✓ \[19\/19\] report/);
   });
 
   it('no secret enters workflow history: not the sandbox token or CA, not a password; only references', async () => {
@@ -115,8 +118,8 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(human.stdout, /PASS netpol-blocks-9000/);
     const list = await cli(['list', '--json'], vars);
     assert.equal(list.exitCode, 0);
-    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string; demo: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'COMPLETED' && w.demo === 'passed (checks 8/8)'));
-    assert.match((await cli(['list'], vars)).stdout, /^WORKFLOW ID +TEMPORAL +DEMO +STARTED +ENDED\n(.*\n)*cli-json-run +COMPLETED +passed \(checks 8\/8\) /m);
+    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string; demo: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'COMPLETED' && w.demo === 'passed (checks 9/9)'));
+    assert.match((await cli(['list'], vars)).stdout, /^WORKFLOW ID +TEMPORAL +DEMO +STARTED +ENDED\n(.*\n)*cli-json-run +COMPLETED +passed \(checks 9\/9\) /m);
     const again = await cli(['run', '--sandbox', '--workflow-id', 'cli-json-run'], vars);
     assert.equal(again.exitCode, 0);
     assert.match(again.stderr, /run cli-json-run has already ended/);
@@ -131,7 +134,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.equal(r.exitCode, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), [join(out, 'report.md'), join(out, 'junit.xml')]);
     assert.match(await readFile(join(out, 'report.md'), 'utf8'), /^# udn-demo run cli-json-run: PASSED/);
-    assert.equal((await readFile(join(out, 'junit.xml'), 'utf8')).match(/<testcase /g)?.length, 8);
+    assert.equal((await readFile(join(out, 'junit.xml'), 'utf8')).match(/<testcase /g)?.length, 9);
     const bad = await cli(['report', 'cli-json-run', '--format', 'pdf'], vars);
     assert.equal(bad.exitCode, 2);
     assert.match(assertOneLineError(bad), /--format must list md, html, json, junit; got "pdf"/);
@@ -203,11 +206,11 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.equal(result.steps.find((s) => s.id === 'apply-netpol')?.outcome, 'nothing to apply');
     const blocks = result.checks.find((c) => c.id === 'netpol-blocks-9000')!;
     assert.equal(blocks.passed, false);
-    assert.match(blocks.expected, /green-nopol\/vm-a → green-nopol\/webserver http:9000\/hostname: blocked/);
-    assert.match(blocks.observed, /reached \(HTTP 200 "webserver"/);
-    assert.match(blocks.evidence[0]!, /\nwebserver\nhttp_code=200\n\[exit 0\]/);
+    assert.match(blocks.expected, /green-nopol\/vm-a → green-nopol\/webserver tcp:9000: blocked \(NetworkPolicy ingress-port-9001-only selects green-nopol\/webserver and allows no TCP 9000\)/);
+    assert.match(blocks.observed, /: reached \(connected \(HTTP 200\)/);
+    assert.match(blocks.evidence[0]!, /:9000\/\nNOW: \S+\nhttp_code=200\n\[exit 0\]/);
     assert.deepEqual(result.checks.filter((c) => !c.passed).map((c) => c.id), ['netpol-blocks-9000']);
-    assert.match(r.stderr, /\[15\/18\] check-netpol-blocks .* netpol-blocks-9000 FAILED/);
+    assert.match(r.stderr, /\[16\/19\] check-netpol-blocks .* netpol-blocks-9000 FAILED/);
   });
 
   it('Ctrl-C while following leaves the run open in Temporal and says how to resume', async () => {

@@ -32,6 +32,7 @@ const FAIL_FIRST: Record<string, number> = {
   waitReady: 1,
   discoverAddresses: 1,
   runProbes: 1,
+  inspectGuestNetwork: 1,
   startTraffic: 1,
   migrateVmi: 2,
   collectTraffic: 1,
@@ -46,6 +47,7 @@ const EXPECTED_ATTEMPTS: Record<string, number> = {
   'apply-green-workloads': 2,
   'wait-green-ready': 2,
   'discover-addresses': 2,
+  'check-vm-network-config': 2,
   'check-east-west': 2,
   'check-egress': 2,
   'live-migration': 3, // startTraffic 2, migrateVmi 3, collectTraffic 2
@@ -142,14 +144,14 @@ describe('transient faults at every step: a sandbox run through the real CLI', {
     assert.equal(result.status, 'passed', r.stderr);
     assert.equal(result.failure, undefined);
     assert.ok(result.steps.every((s) => s.state === 'succeeded'), r.stderr);
-    assert.ok(result.checks.length === 8 && result.checks.every((c) => c.passed));
+    assert.ok(result.checks.length === 9 && result.checks.every((c) => c.passed));
     assert.deepEqual(Object.fromEntries(result.steps.map((s) => [s.id, s.attempts])), EXPECTED_ATTEMPTS);
     assert.ok(result.steps.every((s) => s.attempts >= 2));
   });
 
   it("the terminal shows each step's attempts, and the slow retry as it happens, with the fault's message", (t) => {
     for (const [i, s] of result.steps.entries()) {
-      const line = new RegExp(`✓ \\[\\s*${i + 1}/18\\] ${s.id} \\([^)]*\\) \\[${EXPECTED_ATTEMPTS[s.id]} attempts\\]`);
+      const line = new RegExp(`✓ \\[\\s*${i + 1}/${result.steps.length}\\] ${s.id} \\([^)]*\\) \\[${EXPECTED_ATTEMPTS[s.id]} attempts\\]`);
       assert.match(r.stderr, line, `step line of ${s.id}`);
     }
     // Retries are seen from the server's pending activities, polled every few seconds: only
