@@ -7,6 +7,15 @@ export interface ToolCheck {
   hint?: string;
 }
 
+/** What a command run outside the cluster printed, and where it ran (for the evidence). */
+export interface OutsideResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** Who ran it, as a reader of the evidence should know it: `container lbclient`, `the sandbox's outside host`. */
+  host: string;
+}
+
 /** What produces a cluster. Everything after ensure-cluster only sees the kubeconfig it returns. */
 export interface ClusterProvider {
   preflight(clusterName: string): Promise<ToolCheck[]>;
@@ -15,4 +24,10 @@ export interface ClusterProvider {
   existing(clusterName: string): Promise<ClusterRef | undefined>;
   /** Deletes the cluster and whatever its creation made beside it; says what went. */
   remove(clusterName: string): Promise<string[]>;
+  /**
+   * Runs an argument vector on the host outside the cluster that the talk reaches its services
+   * from (kind: the client container kind.sh made; sandbox: the emulated outside host). Never a
+   * shell: argv goes as it is. A command that runs and fails is a result, not an error.
+   */
+  outsideExec(cluster: ClusterRef, argv: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<OutsideResult>;
 }
