@@ -6,7 +6,9 @@ import type { KindConfig } from '../../../config/schema.ts';
 import type { ClusterRef } from '../../../model/cluster.ts';
 import type { ClusterProvider } from '../types.ts';
 import { ensureCheckout } from './checkout.ts';
-import { CLIENT_CONTAINER, kindClusterProblems } from './health.ts';
+import { dockerExec } from './docker-exec.ts';
+import { kindClusterProblems } from './health.ts';
+import { CLIENT_CONTAINER, CLIENT_NETWORK, ROUTER_CONTAINER } from './metallb.ts';
 import { runLogged } from './run-logged.ts';
 import { checkKindTools } from './tools.ts';
 
@@ -57,10 +59,12 @@ export function kindProvider(kind: KindConfig, overrides: Partial<KindDeps> = {}
       const removed: string[] = [];
       if ((await run('kind', deleteArgs(clusterName))).exitCode === 0) removed.push(`kind cluster ${clusterName}`);
       // What kind.sh's MetalLB setup made beside the cluster.
-      for (const container of [CLIENT_CONTAINER, 'frr']) if ((await run('docker', ['rm', '-f', container])).exitCode === 0) removed.push(`container ${container}`);
-      if ((await run('docker', ['network', 'rm', 'clientnet'])).exitCode === 0) removed.push('docker network clientnet');
+      for (const container of [CLIENT_CONTAINER, ROUTER_CONTAINER]) if ((await run('docker', ['rm', '-f', container])).exitCode === 0) removed.push(`container ${container}`);
+      if ((await run('docker', ['network', 'rm', CLIENT_NETWORK])).exitCode === 0) removed.push(`docker network ${CLIENT_NETWORK}`);
       return removed;
     },
+    // kind.sh names its MetalLB containers without the cluster's name: one client serves any cluster.
+    outsideExec: (_cluster, argv, timeoutMs, signal) => dockerExec(CLIENT_CONTAINER, argv, timeoutMs, env, signal),
     async ensure(clusterName, progress): Promise<ClusterRef> {
       const p = kindPaths(deps.dataDir, clusterName);
       const ref: ClusterRef = { provider: 'kind', name: clusterName, kubeconfigPath: p.kubeconfig };
