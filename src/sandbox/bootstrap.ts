@@ -1,12 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiextensionsV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, loadYaml, type KubernetesObject } from '@kubernetes/client-node';
 import { SANDBOX_CRDS } from './crds/index.ts';
+import { METALLB_NAMESPACE } from './emulators/metallb.ts';
 
 /** The kind cluster's nodes, so the demo's nodeName and migration targets mean the same here. */
 export const SANDBOX_NODES = ['ovn-control-plane', 'ovn-worker', 'ovn-worker2'];
 const FIELD_MANAGER = 'udn-demo-sandbox';
+/**
+ * MetalLB's pool as kind.sh's MetalLB dev-env leaves it (ovn-kubernetes' contrib/kind-common
+ * at our pin installs MetalLB's `inv dev-env -p bgp`): the talk's service got 192.168.10.0 from it.
+ */
+const METALLB_POOL = { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'dev-env-bgp', namespace: METALLB_NAMESPACE }, spec: { addresses: ['192.168.10.0/24'] } };
 
-/** Installs the API types and node objects the demo needs; server-side apply, so it is idempotent. */
+/** Installs the API types, node objects and MetalLB's pool the demo needs; server-side apply, so it is idempotent. */
 export async function bootstrapApi(kubeconfigPath: string): Promise<void> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
@@ -16,6 +22,8 @@ export async function bootstrapApi(kubeconfigPath: string): Promise<void> {
   const apply = (o: KubernetesObject) => objects.patch(loadYaml<KubernetesObject>(JSON.stringify(o)), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   for (const crd of SANDBOX_CRDS) await apply(crd as KubernetesObject);
   await waitEstablished(kc, SANDBOX_CRDS.map((c) => (c as { metadata: { name: string } }).metadata.name));
+  await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: METALLB_NAMESPACE } });
+  await apply(METALLB_POOL);
   for (const name of SANDBOX_NODES) {
     const worker = name !== 'ovn-control-plane';
     await apply({

@@ -25,7 +25,7 @@ const SERVICE_CIDR = '10.96.0.0/16';
 
 /**
  * etcd, kube-apiserver and kube-controller-manager (namespace deletion, garbage collection,
- * service accounts) on 127.0.0.1 with fresh credentials, as children of the calling process.
+ * service accounts, EndpointSlices) on 127.0.0.1 with fresh credentials, as children of the calling process.
  * Each child is added to `children` as soon as it starts, so a failure halfway leaves the caller
  * able to stop what did start.
  */
@@ -91,7 +91,8 @@ export async function startControlPlane(dir: string, bin: ControlPlaneBinaries, 
   const kcmLog = join(logs, 'kube-controller-manager.log');
   const kcm = spawnLogged(bin.kubeControllerManager, [
     `--kubeconfig=${internalKubeconfig}`,
-    '--controllers=namespace,garbagecollector,serviceaccount,serviceaccount-token',
+    // endpointslice: Services' endpoints are the real controller's work, from the emulated pods.
+    '--controllers=namespace,garbagecollector,serviceaccount,serviceaccount-token,endpointslice',
     `--service-account-private-key-file=${creds.serviceAccountKey}`,
     `--root-ca-file=${caFile}`,
     '--leader-elect=false',

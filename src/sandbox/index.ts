@@ -3,3 +3,4 @@ export { DEFAULT_EMULATION, sandboxDir, sandboxDown, sandboxStatus, sandboxUp, t
 export type { EmulationOptions } from './state.ts';
 export { PROFILES, type ProfileName } from './emulators/latency.ts';
 export { loadFaults, type Faults } from './emulators/faults.ts';
+export { outsideExec } from './outside/client.ts';

@@ -14,6 +14,8 @@ export interface SandboxState {
   kubeconfigPath?: string;
   error?: string;
   emulation?: EmulationOptions;
+  /** The outside host's endpoint (loopback HTTPS) and the CA that signs its certificate. */
+  outside?: { url: string; caFile: string };
 }
 
 export const stateFile = (dir: string) => join(dir, 'state.json');

@@ -56,7 +56,7 @@ try {
   await bootstrapApi(plane.internalKubeconfig);
   log('API types and nodes installed');
   const faults = await loadFaults(options.faultsFile);
-  emulators = await startEmulators({
+  const started = await startEmulators({
     kubeconfigPath: plane.internalKubeconfig,
     profile: options.profile,
     scale: options.scale,
@@ -66,6 +66,7 @@ try {
     egress: options.egress ?? true,
     log,
   });
+  emulators = started;
   // Users (and udn-demo's activities) reach the API through the fault proxy only when there are API faults to inject.
   let server = plane.server;
   if (faults.apiErrors.length > 0 || faults.closeWatchesAfterSeconds) {
@@ -84,7 +85,7 @@ try {
   const kubeconfigPath = join(dir, 'kubeconfig');
   await writeFile(kubeconfigPath, kubeconfigYaml(server, plane.caPem, plane.token, 'udn-demo-sandbox'), { mode: 0o600 });
   log(`emulated OVN-Kubernetes, KubeVirt and kubelets running (${options.profile} timings ×${options.scale}${options.faultsFile ? `, faults from ${options.faultsFile}` : ''})`);
-  await writeState(dir, { ...base, phase: 'ready', server, kubeconfigPath, emulation: options });
+  await writeState(dir, { ...base, phase: 'ready', server, kubeconfigPath, emulation: options, outside: { url: started.outsideUrl, caFile: plane.certFile } });
   log('ready');
 } catch (err) {
   await shutdown('failed', describeApiError(err));

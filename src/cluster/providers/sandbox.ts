@@ -2,7 +2,7 @@ import which from 'which';
 import { findExisting } from '../../host/binaries.ts';
 import { paths } from '../../config/paths.ts';
 import type { EmulationOptions } from '../../model/cluster.ts';
-import { sandboxDir, sandboxDown, sandboxStatus, sandboxUp } from '../../sandbox/index.ts';
+import { outsideExec, sandboxDir, sandboxDown, sandboxStatus, sandboxUp } from '../../sandbox/index.ts';
 import { ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER } from '../../sandbox/binaries.ts';
 import type { ClusterProvider, ToolCheck } from './types.ts';
 
@@ -32,6 +32,9 @@ export function sandboxProvider(emulation: EmulationOptions | undefined): Cluste
     async ensure(clusterName, progress) {
       const status = await sandboxUp({ dir: sandboxDir(clusterName), log: progress, ...(emulation ? { emulation } : {}) });
       return { provider: 'sandbox', name: clusterName, kubeconfigPath: status.kubeconfigPath! };
+    },
+    outsideExec(cluster, argv, timeoutMs, signal) {
+      return outsideExec(sandboxDir(cluster.name), argv, timeoutMs, signal);
     },
   };
 }

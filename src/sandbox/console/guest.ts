@@ -20,6 +20,14 @@ export interface IperfServer {
   finished(): void;
 }
 
+/** A listening `python3 -m http.server`: what it serves, and its request log (its stderr). */
+export interface HttpServer {
+  /** The address it is bound to; undefined for every address. */
+  bind: string | undefined;
+  /** Answers a GET for `path` from `client`, logging it as http.server does. */
+  get(path: string, client: string): { status: number; body: string };
+}
+
 export type LoginState = 'login' | 'password' | 'shell';
 
 /**
@@ -35,6 +43,8 @@ export class Guest {
   readonly files = new Map<string, string>();
   /** iperf3 servers by TCP port, for the data plane and for clients. */
   readonly servers = new Map<number, IperfServer>();
+  /** HTTP servers by TCP port. */
+  readonly http = new Map<number, HttpServer>();
   /** Background processes by pid, for `kill` and `pkill`; `stop` delivers a signal name. */
   readonly processes = new Map<number, { name: string; stop: (signal: string) => void }>();
   /** `$!`: the pid of the last background job. */

@@ -45,7 +45,16 @@ export async function curl(args: string[], g: Guest, io: Io): Promise<number> {
     const ms = Math.max(Date.now() - started, Math.round(limit * 1000));
     return say(28, `${connectTimeout !== undefined && connectTimeout <= (maxTime ?? Infinity) ? 'Connection' : 'Operation'} timed out after ${ms} milliseconds`);
   }
-  const [status, body] = outcome.outside ? [200, outsidePage(outcome.outside, port)] : agnhostAnswer(outcome.target?.listening.find((l) => l.port === port)?.hostname, path);
+  const served = outcome.port ?? port;
+  const target = outcome.target;
+  const guest = target?.kind === 'VirtualMachineInstance' ? g.ctx.peer(target.namespace, target.name) : undefined;
+  // A VM answers HTTP only from an http.server; its other listeners (iperf3) hang up on it.
+  if (guest && !guest.http.has(served)) return say(52, 'Empty reply from server');
+  const { status, body } = outcome.outside
+    ? { status: 200, body: outsidePage(outcome.outside, port) }
+    : guest
+      ? guest.http.get(served)!.get(path, outcome.source)
+      : agnhostAnswer(target?.listening.find((l) => l.port === served)?.hostname, path);
   // -o sends the body to a file (or nowhere); -w still writes to stdout.
   if (output === undefined) io.out(body);
   else if (output !== '/dev/null') g.files.set(output, body);
@@ -117,9 +126,9 @@ function outsidePage(host: OutsideHost, port: number): string {
 }
 
 /** agnhost netexec: /hostname is its hostname, / the time, anything else a 404. */
-function agnhostAnswer(hostname: string | undefined, path: string): [number, string] {
-  if (path === '/hostname' && hostname) return [200, hostname];
-  return path === '/' ? [200, `NOW: ${new Date().toISOString()}`] : [404, '404 page not found\n'];
+function agnhostAnswer(hostname: string | undefined, path: string): { status: number; body: string } {
+  if (path === '/hostname' && hostname) return { status: 200, body: hostname };
+  return path === '/' ? { status: 200, body: `NOW: ${new Date().toISOString()}` } : { status: 404, body: '404 page not found\n' };
 }
 
 function fail(io: Io, code: number, message: string, show: boolean): number {

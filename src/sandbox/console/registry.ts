@@ -27,17 +27,24 @@ export class Guests {
       self: () => this.world().endpoints.find((e) => e.kind === 'VirtualMachineInstance' && e.namespace === namespace && e.name === name),
       world: this.world,
       second: this.second,
-      peer: (ns, vm) => {
-        const target = this.vmi(ns, vm);
-        return target?.status?.phase === 'Running' ? this.guest(target) : undefined;
-      },
+      peer: (ns, vm) => this.running(ns, vm),
     });
     this.byKey.set(key, { uid: vmi.metadata!.uid!, guest });
     return guest;
   }
 
-  listening(namespace: string, name: string): number[] {
-    return [...(this.byKey.get(`${namespace}/${name}`)?.guest.servers.keys() ?? [])];
+  /** The guest of a running VMI, to connect to its servers. */
+  running(namespace: string, name: string): Guest | undefined {
+    const target = this.vmi(namespace, name);
+    return target?.status?.phase === 'Running' ? this.guest(target) : undefined;
+  }
+
+  /** The TCP ports the guest listens on at `address` (its address on its network). */
+  listening(namespace: string, name: string, address: string): number[] {
+    const guest = this.byKey.get(`${namespace}/${name}`)?.guest;
+    if (!guest) return [];
+    const http = [...guest.http].filter(([, s]) => s.bind === undefined || s.bind === address).map(([port]) => port);
+    return [...guest.servers.keys(), ...http];
   }
 }
 

@@ -4,6 +4,7 @@ import type { Io } from './io.ts';
 import { iperf3 } from './iperf3.ts';
 import { ip } from './ip.ts';
 import { curl, pause, ping } from './net-tools.ts';
+import { python3 } from './python.ts';
 
 type Command = (args: string[], g: Guest, io: Io) => Promise<number>;
 
@@ -197,6 +198,7 @@ const COMMANDS: Record<string, Command> = {
   ping,
   ip,
   iperf3,
+  python3,
 };
 
 const SIGNALS: Record<string, string> = { '2': 'SIGINT', INT: 'SIGINT', SIGINT: 'SIGINT', '9': 'SIGKILL', KILL: 'SIGKILL', SIGKILL: 'SIGKILL', '15': 'SIGTERM', TERM: 'SIGTERM', SIGTERM: 'SIGTERM', '0': '0' };

@@ -3,6 +3,8 @@ export type Schema = Record<string, unknown>;
 
 export interface CrdShape {
   group: string;
+  /** v1 unless given. */
+  version?: string;
   kind: string;
   plural: string;
   singular?: string;
@@ -27,7 +29,7 @@ export function defineCrd(s: CrdShape): Record<string, unknown> {
       names: { kind: s.kind, listKind: `${s.kind}List`, plural: s.plural, singular, ...(s.shortNames ? { shortNames: s.shortNames } : {}) },
       versions: [
         {
-          name: 'v1',
+          name: s.version ?? 'v1',
           served: true,
           storage: true,
           ...(s.status ? { subresources: { status: {} } } : {}),

@@ -56,7 +56,7 @@ export const clusterUserDefinedNetwork = defineCrd({
     {
       namespaceSelector: labelSelector,
       network: obj(
-        { topology: enumOf('Layer2', 'Layer3', 'Localnet'), layer2, layer3 },
+        { topology: enumOf('Layer2', 'Layer3'), layer2, layer3 },
         { required: ['topology'], 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'Network spec is immutable' }] },
       ),
     },

@@ -7,6 +7,8 @@ import { registerConsoleApi } from '../console/register.ts';
 import { Guests } from '../console/registry.ts';
 import { startConsoleServer } from '../console/server.ts';
 import { startExecServer } from '../exec/server.ts';
+import { outsideHost } from '../outside/host.ts';
+import { OUTSIDE_PATH } from '../outside/server.ts';
 
 export interface DataPlaneOptions {
   certFile: string;
@@ -18,11 +20,12 @@ export interface DataPlaneOptions {
 
 /**
  * The emulated data plane: the reachability model, the guests behind it with their consoles,
- * and the kubelets' exec endpoint for pods. Resolves with the port the kubelets serve on.
+ * the kubelets' exec endpoint for pods, and the host outside the cluster beside it. Resolves with
+ * the port the kubelets serve on and the outside host's address.
  */
-export async function startDataPlane(cluster: Cluster, lat: LatencyProfile, opts: DataPlaneOptions): Promise<{ kubeletPort: number; stop: () => Promise<void> }> {
+export async function startDataPlane(cluster: Cluster, lat: LatencyProfile, opts: DataPlaneOptions): Promise<{ kubeletPort: number; outsideUrl: string; stop: () => Promise<void> }> {
   let guests: Guests | undefined;
-  const world = worldFrom(cluster, { egress: opts.egress, faults: opts.faults, policyProgramMs: lat.policyProgram, switchoverMs: lat.migrationSwitchover, guestListening: (ns, vm) => guests?.listening(ns, vm) ?? [] });
+  const world = worldFrom(cluster, { egress: opts.egress, faults: opts.faults, policyProgramMs: lat.policyProgram, switchoverMs: lat.migrationSwitchover, guestListening: (ns, vm, address) => guests?.listening(ns, vm, address) ?? [] });
   guests = new Guests(cluster, world, lat.guestSecond);
   const drops = new Map(opts.faults.consoleDrops.map((d) => [d.vmi, { times: d.times, atCommand: d.atCommand }]));
   const [cert, key] = [await readFile(opts.certFile, 'utf8'), await readFile(opts.keyFile, 'utf8')];
@@ -33,6 +36,7 @@ export async function startDataPlane(cluster: Cluster, lat: LatencyProfile, opts
     key,
     world,
     second: lat.guestSecond,
+    outside: outsideHost({ world, second: lat.guestSecond, peer: (ns, vm) => guests?.running(ns, vm) }),
     log: opts.log,
     pod: (namespace, name, container) => {
       const pod = pods.get(name, namespace);
@@ -46,6 +50,7 @@ export async function startDataPlane(cluster: Cluster, lat: LatencyProfile, opts
   opts.log(`console subresource served on 127.0.0.1:${server.port} through the API server; kubelet exec on 127.0.0.1:${kubelet.port}`);
   return {
     kubeletPort: kubelet.port,
+    outsideUrl: `https://127.0.0.1:${kubelet.port}${OUTSIDE_PATH}`,
     stop: async () => {
       await Promise.all([server.close(), kubelet.close()]);
     },

@@ -1,11 +1,13 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { NETWORK_STATUS, PRIMARY_UDN_LABEL, UDN, VMI, type Cluster } from '../emulators/api.ts';
+import { CUDN, NETWORK_STATUS, VMI, type Cluster } from '../emulators/api.ts';
 import type { Faults } from '../emulators/faults.ts';
 import { NODE_IPS } from '../emulators/kubelet.ts';
 import { VM_LABEL } from '../emulators/kubevirt.ts';
 import { iso, remaining } from '../emulators/latency.ts';
-import { CLUSTER_SUBNET, NETWORK_MTU } from '../emulators/ovn-kubernetes.ts';
+import { cudnNetworkId, mtuOf, NETWORK_MTU, primaryNetworks, subnetsOf } from '../emulators/networks.ts';
+import { CLUSTER_SUBNET } from '../emulators/ovn-kubernetes.ts';
 import type { Endpoint, World } from './reachability.ts';
+import { serviceRoutes } from './service-routes.ts';
 
 /** The seed's web server, whose /hostname the east-west check compares (the webserverHostname fault renames it). */
 const WEBSERVER = 'webserver';
@@ -13,12 +15,12 @@ const WEBSERVER = 'webserver';
 export interface WorldOptions {
   egress: boolean;
   /** The data plane's faults: each makes OVN-Kubernetes, KubeVirt or a workload misbehave as on a broken cluster. */
-  faults: Pick<Faults, 'isolationLeak' | 'networkPolicyIgnored' | 'egressBlocked' | 'tcpResetOnMigration' | 'webserverHostname' | 'vmMtu'>;
+  faults: Pick<Faults, 'isolationLeak' | 'cudnLeak' | 'networkPolicyIgnored' | 'egressBlocked' | 'tcpResetOnMigration' | 'webserverHostname' | 'vmMtu'>;
   policyProgramMs: number;
   /** How long a migrated VM's network stays cut once it runs on its new node. */
   switchoverMs: number;
-  /** TCP ports a guest listens on (its iperf3 servers), from the emulated consoles. */
-  guestListening: (namespace: string, vm: string) => number[];
+  /** TCP ports a guest listens on at its address (iperf3, http.server), from the emulated consoles. */
+  guestListening: (namespace: string, vm: string, address: string) => number[];
 }
 
 /**
@@ -28,16 +30,15 @@ export interface WorldOptions {
 export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
   const pods = cluster.pods();
   const namespaces = cluster.namespaces();
-  const udns = cluster.resources(UDN);
   const vmis = cluster.resources(VMI);
+  const cudns = cluster.resources(CUDN);
   const policies = cluster.networkPolicies();
+  const resolve = primaryNetworks(cluster);
+  const services = serviceRoutes(cluster);
 
   const primaryNetwork = (ns: string): { network: string; subnets: string[]; mtu: number } => {
-    const labelled = namespaces.get(ns)?.metadata?.labels?.[PRIMARY_UDN_LABEL] !== undefined;
-    const udn = labelled ? udns.list(ns).find((u) => (u.spec?.layer2?.role ?? u.spec?.layer3?.role) === 'Primary') : undefined;
-    if (!udn) return { network: 'default', subnets: [CLUSTER_SUBNET], mtu: NETWORK_MTU };
-    const net = udn.spec?.layer2 ?? udn.spec?.layer3 ?? {};
-    return { network: `${ns}/${udn.metadata!.name}`, subnets: (net.subnets ?? []).map((s: string | { cidr: string }) => (typeof s === 'string' ? s : s.cidr)), mtu: net.mtu ?? NETWORK_MTU };
+    const net = resolve(ns);
+    return net ? { network: net.id, subnets: subnetsOf(net.spec), mtu: mtuOf(net.spec) } : { network: 'default', subnets: [CLUSTER_SUBNET], mtu: NETWORK_MTU };
   };
 
   // A VM's network is cut from the moment it is first seen on its new node (the watch lags the
@@ -83,7 +84,7 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
         migrating: Boolean(vmi?.status?.migrationState?.startTimestamp && !vmi.status.migrationState.completed && !vmi.status.migrationState.failed),
         switchingOver: move?.switchingOver ?? false,
         tcpResets: opts.faults.tcpResetOnMigration ? (move?.moves ?? 0) : 0,
-        listening: vm ? opts.guestListening(ns, vm).map((port) => ({ port })) : agnhostPorts(pod, pod.metadata.name === WEBSERVER ? opts.faults.webserverHostname : undefined),
+        listening: vm ? opts.guestListening(ns, vm, ip).map((port) => ({ port })) : agnhostPorts(pod, pod.metadata.name === WEBSERVER ? opts.faults.webserverHostname : undefined),
       });
     }
     // A policy takes effect once OVN has programmed it, and never when the ACLs are not written.
@@ -95,6 +96,8 @@ export function worldFrom(cluster: Cluster, opts: WorldOptions): () => World {
       nodeAddresses: NODE_IPS,
       egress: opts.egress && !opts.faults.egressBlocked,
       networksJoined: opts.faults.isolationLeak,
+      leaking: opts.faults.cudnLeak ? cudns.list().map((c) => cudnNetworkId(c.metadata!.name!)) : [],
+      services: services((ns) => networks.get(ns)?.network ?? primaryNetwork(ns).network, defaultAddress),
       outside: [],
       namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels ?? {},
     };

@@ -1,6 +1,7 @@
 import {
   CoreV1Api,
   CustomObjectsApi,
+  DiscoveryV1Api,
   KubeConfig,
   NetworkingV1Api,
   PatchStrategy,
@@ -26,8 +27,12 @@ export type Cache<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 export interface Crd {
   group: string;
   plural: string;
+  /** v1 unless given. */
+  version?: string;
 }
 export const UDN: Crd = { group: 'k8s.ovn.org', plural: 'userdefinednetworks' };
+export const CUDN: Crd = { group: 'k8s.ovn.org', plural: 'clusteruserdefinednetworks' };
+export const IP_ADDRESS_POOL: Crd = { group: 'metallb.io', plural: 'ipaddresspools', version: 'v1beta1' };
 export const NAD: Crd = { group: 'k8s.cni.cncf.io', plural: 'network-attachment-definitions' };
 export const VM: Crd = { group: 'kubevirt.io', plural: 'virtualmachines' };
 export const VMI: Crd = { group: 'kubevirt.io', plural: 'virtualmachineinstances' };
@@ -61,8 +66,18 @@ export class Cluster {
     return this.cache('/apis/networking.k8s.io/v1/networkpolicies', () => api.listNetworkPolicyForAllNamespaces());
   }
 
+  services(): Cache<import('@kubernetes/client-node').V1Service> {
+    return this.cache('/api/v1/services', () => this.core.listServiceForAllNamespaces());
+  }
+
+  endpointSlices(): Cache<import('@kubernetes/client-node').V1EndpointSlice> {
+    const api = this.kc.makeApiClient(DiscoveryV1Api);
+    return this.cache('/apis/discovery.k8s.io/v1/endpointslices', () => api.listEndpointSliceForAllNamespaces());
+  }
+
   resources(crd: Crd): Cache<Resource> {
-    return this.cache(`/apis/${crd.group}/v1/${crd.plural}`, () => this.custom.listClusterCustomObject({ group: crd.group, version: 'v1', plural: crd.plural }));
+    const version = crd.version ?? 'v1';
+    return this.cache(`/apis/${crd.group}/${version}/${crd.plural}`, () => this.custom.listClusterCustomObject({ group: crd.group, version, plural: crd.plural }));
   }
 
   async start(): Promise<void> {
@@ -79,10 +94,11 @@ export class Cluster {
    */
   patchStatus(crd: Crd, obj: Resource, status: Record<string, unknown>): Promise<unknown> {
     const body = { metadata: { resourceVersion: obj.metadata!.resourceVersion }, status };
-    return this.custom.patchNamespacedCustomObjectStatus(
-      { group: crd.group, version: 'v1', namespace: obj.metadata!.namespace!, plural: crd.plural, name: obj.metadata!.name!, body },
-      MERGE,
-    );
+    const target = { group: crd.group, version: crd.version ?? 'v1', plural: crd.plural, name: obj.metadata!.name!, body };
+    const namespace = obj.metadata!.namespace;
+    return namespace
+      ? this.custom.patchNamespacedCustomObjectStatus({ ...target, namespace }, MERGE)
+      : this.custom.patchClusterCustomObjectStatus(target, MERGE);
   }
 
   create(crd: Crd, namespace: string, body: Resource): Promise<unknown> {

@@ -26,6 +26,8 @@ import { describeIssues } from '../../config/load.ts';
  *   egressBlocked: true             # the gateways drop traffic leaving the cluster
  *   webserverHostname: imposter     # the webserver pod answers /hostname with this
  *   vmMtu: 1500                     # the guests' eth0 MTU
+ *   cudnLeak: true                  # OVN routes between the ClusterUserDefinedNetworks
+ *   metallbNoAddress: true          # MetalLB never gives a LoadBalancer service an address
  */
 const ref = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be namespace/name');
 const apiErrorRule = z.strictObject({
@@ -69,6 +71,10 @@ export const faultsSchema = z.strictObject({
   webserverHostname: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a hostname').optional(),
   /** The guests' eth0 MTU, instead of the network's 1400. */
   vmMtu: z.number().int().min(68).max(65535).optional(),
+  /** The cluster router routes between the ClusterUserDefinedNetworks, so their tenants reach each other. */
+  cudnLeak: z.boolean().default(false),
+  /** MetalLB never assigns an address: LoadBalancer services keep an empty status.loadBalancer. */
+  metallbNoAddress: z.boolean().default(false),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 

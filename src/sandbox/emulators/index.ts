@@ -1,11 +1,13 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { startDataPlane } from '../dataplane/start.ts';
 import { Cluster } from './api.ts';
+import { cudnEmulator } from './cudn.ts';
 import type { Controller } from './controller.ts';
 import type { Faults } from './faults.ts';
 import { kubeletEmulator } from './kubelet.ts';
 import { kubevirtEmulator } from './kubevirt.ts';
 import { latency, type ProfileName } from './latency.ts';
+import { metallbEmulator } from './metallb.ts';
 import { migrationEmulator } from './migration.ts';
 import { ovnKubernetesEmulator } from './ovn-kubernetes.ts';
 
@@ -21,8 +23,11 @@ export interface EmulatorOptions {
   log: (line: string) => void;
 }
 
-/** Starts every emulated component against the API server; resolves once their caches are synced. */
-export async function startEmulators(opts: EmulatorOptions): Promise<{ stop: () => Promise<void> }> {
+/**
+ * Starts every emulated component against the API server; resolves once their caches are synced,
+ * with where the outside host listens.
+ */
+export async function startEmulators(opts: EmulatorOptions): Promise<{ outsideUrl: string; stop: () => Promise<void> }> {
   const kc = new KubeConfig();
   kc.loadFromFile(opts.kubeconfigPath);
   const cluster = new Cluster(kc);
@@ -32,11 +37,14 @@ export async function startEmulators(opts: EmulatorOptions): Promise<{ stop: () 
   const controllers: Controller[] = [
     ...kubeletEmulator(cluster, lat, opts.faults, opts.log, plane.kubeletPort),
     ...ovnKubernetesEmulator(cluster, lat, opts.faults, opts.log),
+    cudnEmulator(cluster, lat, opts.log),
+    metallbEmulator(cluster, opts.faults, opts.log),
     ...kubevirtEmulator(cluster, lat, opts.faults, opts.log),
     migrationEmulator(cluster, lat, opts.faults, opts.log),
   ];
   await cluster.start();
   return {
+    outsideUrl: plane.outsideUrl,
     stop: async () => {
       await plane.stop();
       controllers.forEach((c) => c.stop());

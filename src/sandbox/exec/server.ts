@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Endpoint, World } from '../dataplane/reachability.ts';
 import { runInAgnhost } from './agnhost.ts';
+import type { OutsideRun } from '../outside/host.ts';
+import { handleOutside, OUTSIDE_PATH } from '../outside/server.ts';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 const EXEC_PATH = /^\/exec\/([^/]+)\/([^/]+)\/([^/?]+)$/;
@@ -15,6 +17,8 @@ export interface ExecServerOptions {
   pod: (namespace: string, name: string, container: string) => { endpoint: Endpoint } | { refuse: string };
   world: () => World;
   second: number;
+  /** The host outside the cluster, served beside the kubelets' exec (see outside/server.ts). */
+  outside: (argv: readonly string[], signal: AbortSignal) => Promise<OutsideRun>;
   log: (line: string) => void;
 }
 
@@ -25,7 +29,9 @@ export interface ExecServerOptions {
  */
 export async function startExecServer(opts: ExecServerOptions): Promise<{ port: number; close: () => Promise<void> }> {
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false });
-  const server = createServer({ cert: opts.cert, key: opts.key }, (_req, res) => {
+  const outside = handleOutside(opts.outside, opts.log);
+  const server = createServer({ cert: opts.cert, key: opts.key }, (req, res) => {
+    if (req.method === 'POST' && req.url === OUTSIDE_PATH) return outside(req, res);
     res.writeHead(404);
     res.end();
   });
