@@ -22,6 +22,13 @@ describe("the sandbox's network faults in the faults file", () => {
     );
   });
 
+  it('reads the cluster-wide faults: cudnLeak and metallbNoAddress', async () => {
+    const f = await loadFaults(await faultsFile('cudnLeak: true\nmetallbNoAddress: true\n'));
+    assert.deepEqual([f.cudnLeak, f.metallbNoAddress], [true, true]);
+    const healthy = await loadFaults(await faultsFile('{}\n'));
+    assert.deepEqual([healthy.cudnLeak, healthy.metallbNoAddress], [false, false]);
+  });
+
   it('leaves the network healthy when they are not given', async () => {
     const f = await loadFaults(await faultsFile('vmiNeverReady: [green/vm-b]\n'));
     assert.deepEqual([f.tcpResetOnMigration, f.ipChangesOnMigration, f.isolationLeak, f.networkPolicyIgnored, f.egressBlocked, f.webserverHostname, f.vmMtu], [false, false, false, false, false, undefined, undefined]);
