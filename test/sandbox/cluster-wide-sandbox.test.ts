@@ -168,6 +168,19 @@ describe('sandbox: cluster-wide faults (metallbNoAddress, cudnLeak)', { timeout:
     assert.equal(r.exitCode, 28);
   });
 
+  it('a CUDN selecting a namespace without the primary-network label: no NAD there, NetworkCreated False as upstream says', async () => {
+    await c.core.createNamespace({ body: { metadata: { name: 'unlabelled' } } });
+    await c.core.createNamespace({ body: { metadata: { name: 'labelled', labels: { 'k8s.ovn.org/primary-user-defined-network': '' } } } });
+    const spec = { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['unlabelled', 'labelled'] }] }, network: { topology: 'Layer2', layer2: { role: 'Primary', subnets: ['10.200.0.0/16'] } } };
+    await c.custom.createClusterCustomObject({ group: 'k8s.ovn.org', version: 'v1', plural: 'clusteruserdefinednetworks', body: { apiVersion: 'k8s.ovn.org/v1', kind: 'ClusterUserDefinedNetwork', metadata: { name: 'half' }, spec } });
+    const cudn = await eventually('half NetworkCreated', () => c.custom.getClusterCustomObject({ group: 'k8s.ovn.org', version: 'v1', plural: 'clusteruserdefinednetworks', name: 'half' }), (x) => conditionStatus(x, 'NetworkCreated') !== undefined);
+    const cond = cudn.status.conditions.find((x: { type: string }) => x.type === 'NetworkCreated');
+    assert.deepEqual([cond.status, cond.reason], ['False', 'NetworkAttachmentDefinitionSyncError']);
+    assert.equal(cond.message, 'invalid primary network state for namespace "unlabelled": a valid primary user defined network or network attachment definition custom resource, and required namespace label "k8s.ovn.org/primary-user-defined-network" must both be present');
+    const nads = async (namespace: string) => (await c.custom.listNamespacedCustomObject({ group: 'k8s.cni.cncf.io', version: 'v1', namespace, plural: 'network-attachment-definitions' })).items.length;
+    assert.deepEqual([await nads('labelled'), await nads('unlabelled')], [1, 0]);
+  });
+
   it('cudnLeak: red pings green across the two CUDNs, through the cluster router', async () => {
     const green = await udnAddress(c, 'green');
     const r = await withConsole(c.kc, ref('red'), login, (sh) => sh.exec(['ping', '-c', '1', '-W', '1', green], 5_000));
