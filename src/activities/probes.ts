@@ -9,8 +9,10 @@ import { settle } from '../cluster/probes/settle.ts';
 import { describeProbe } from '../analysis/checks.ts';
 import type { GuestConfig } from '../config/schema.ts';
 import { InputError } from '../errors.ts';
-import type { Probe, ProbeObservation } from '../model/probe.ts';
-import { workloadKey, type Inventory, type WorkloadRef } from '../model/workload.ts';
+import { isOutside, type Probe, type ProbeObservation } from '../model/probe.ts';
+import type { ServiceAddresses } from '../model/activities.ts';
+import { providerOf } from './cluster.ts';
+import { workloadKey, type Inventory } from '../model/workload.ts';
 import { withProgress } from './heartbeat.ts';
 import type { ProbeRequest } from '../model/activities.ts';
 
@@ -28,13 +30,13 @@ export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> 
   const timing = { eventuallyMs: req.timing.eventuallySeconds * 1000, consistentlyMs: req.timing.consistentlySeconds * 1000, intervalMs: 500 };
   const clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms) };
   const consoles = new ConsoleQueue(kc, consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds));
-  const tries = req.probes.map((p) => tryOf(kc, consoles, p, addressOf(p, req.inventory), req.timing.connectTimeoutSeconds));
+  const tries = req.probes.map((p) => tryOf(req, kc, consoles, p, entryOf(p, req.inventory, req.services ?? []), req.timing.connectTimeoutSeconds));
   return withProgress(async (progress) => {
     let done = 0;
     let shownPass = false;
     return Promise.all(
       req.probes.map(async (probe, i) => {
-        const observation = withPath(await settle(probe, tries[i]!, timing, clock), req.inventory);
+        const observation = withPath(await settle(probe, tries[i]!, timing, clock), req.inventory, req.services ?? []);
         progress(`${++done}/${req.probes.length} probes settled; ${describeProbe(probe)}: ${observation.verdict} (${observation.detail})`);
         if (req.evidence !== 'failures' || observation.verdict !== 'pass') return observation;
         if (!shownPass) {
@@ -48,22 +50,34 @@ export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> 
 }
 
 /** One try of a probe from its source; checked before anything runs, so bad probes fail as input errors. */
-function tryOf(kc: KubeConfig, consoles: ConsoleQueue, p: Probe, address: string, connectTimeoutSeconds: number): () => Promise<ProbeTry> {
+function tryOf(req: ProbeRequest, kc: KubeConfig, consoles: ConsoleQueue, p: Probe, entry: Entry, connectTimeoutSeconds: number): () => Promise<ProbeTry> {
   const commandTimeoutMs = (connectTimeoutSeconds * 2 + 15) * 1000;
-  if (p.from.kind === 'VirtualMachineInstance') {
-    const argv = probeCommand(p, address, connectTimeoutSeconds);
+  const from = p.from;
+  const unsendable = entry.unsendable;
+  if (unsendable !== undefined) return () => Promise.resolve({ reached: undefined, detail: `not sent: ${unsendable}`, evidence: `not sent: ${unsendable}` });
+  if (isOutside(from)) {
+    const argv = probeCommand(p, entry.address, connectTimeoutSeconds, entry.port);
+    const provider = providerOf({ provider: req.cluster.provider, clusterName: req.cluster.name });
+    return async () => {
+      const r = await provider.outsideExec(req.cluster, argv, commandTimeoutMs);
+      const t = interpretTry(p, argv, [r.stdout, r.stderr].filter((x) => x.trim() !== '').join('\n'), r.exitCode);
+      return { ...t, evidence: `on ${r.host}\n${t.evidence}` };
+    };
+  }
+  if (from.kind === 'VirtualMachineInstance') {
+    const argv = probeCommand(p, entry.address, connectTimeoutSeconds, entry.port);
     return () =>
-      consoles.run(p.from, async (shell) => {
+      consoles.run(from, async (shell) => {
         const r = await shell.exec(argv, commandTimeoutMs);
         return interpretTry(p, argv, r.output, r.exitCode);
       });
   }
-  if (p.protocol !== 'tcp' || p.port === undefined) {
+  if (p.protocol !== 'tcp' || entry.port === undefined) {
     throw new InputError(`probe ${describeProbe(p)}: from a pod only tcp probes with a port run (agnhost connect); ${p.protocol} needs a VM as its source`);
   }
-  const argv = agnhostConnectCommand(address, p.port, connectTimeoutSeconds);
+  const argv = agnhostConnectCommand(entry.address, entry.port, connectTimeoutSeconds);
   return async () => {
-    const r = await execInPod(kc, p.from, undefined, argv, commandTimeoutMs);
+    const r = await execInPod(kc, from, undefined, argv, commandTimeoutMs);
     return interpretAgnhost(argv, r.stderr, r.exitCode);
   };
 }
@@ -77,19 +91,42 @@ export function consoleOptionsFor(guest: GuestConfig, connectTimeoutSeconds: num
   };
 }
 
-/** Where a probe between two workloads went: the nodes the inventory saw them on. */
-function withPath(o: ProbeObservation, inventory: Inventory): ProbeObservation {
-  if (!('workload' in o.probe.to)) return o;
-  const from = inventory.find((e) => workloadKey(e) === workloadKey(o.probe.from));
-  const to = inventory.find((e) => workloadKey(e) === workloadKey((o.probe.to as { workload: WorkloadRef }).workload));
-  if (!from?.node || !to?.node) return o;
-  return { ...o, path: { fromNode: from.node, toNode: to.node, crossedNodes: from.node !== to.node } };
+/** Where a probe went: the nodes of its source and of what answered (the workload, or the Service's endpoint). */
+function withPath(o: ProbeObservation, inventory: Inventory, services: readonly ServiceAddresses[]): ProbeObservation {
+  const probeFrom = o.probe.from;
+  if (isOutside(probeFrom) || 'host' in o.probe.to) return o;
+  const from = inventory.find((e) => workloadKey(e) === workloadKey(probeFrom));
+  const to = o.probe.to;
+  const toNode = 'workload' in to ? inventory.find((e) => workloadKey(e) === workloadKey(to.workload))?.node : serviceOf(to.service, services)?.endpoints.find((e) => e.ready)?.node;
+  if (!from?.node || !toNode) return o;
+  return { ...o, path: { fromNode: from.node, toNode, crossedNodes: from.node !== toNode } };
 }
 
-function addressOf(p: Probe, inventory: Inventory): string {
-  if ('host' in p.to) return p.to.host;
-  const target = p.to.workload;
-  const entry = inventory.find((e) => workloadKey(e) === workloadKey(target));
-  if (!entry) throw new InputError(`probe ${describeProbe(p)}: no address discovered for ${workloadKey(target)}`);
-  return entry.udnIP;
+/** The address (and port) a probe's command names: a workload's UDN address, a host, or a Service's entry. */
+interface Entry {
+  address: string;
+  port: number | undefined;
+  /** Why there is no address to send the probe to. */
+  unsendable?: string;
+}
+
+function entryOf(p: Probe, inventory: Inventory, services: readonly ServiceAddresses[]): Entry {
+  const to = p.to;
+  if ('host' in to) return { address: to.host, port: p.port };
+  if ('service' in to) {
+    const svc = serviceOf(to.service, services);
+    const name = `${to.service.namespace}/${to.service.name}`;
+    if (!svc) throw new InputError(`probe ${describeProbe(p)}: Service ${name} was not discovered`);
+    const entry =
+      to.via === 'cluster-ip' ? svc.clusterIP && { address: svc.clusterIP, port: p.port } : to.via === 'node-port' ? svc.node && svc.nodePort && { address: svc.node.address, port: svc.nodePort } : svc.ingressIP && { address: svc.ingressIP, port: p.port };
+    // Nothing to send the probe to (no load balancer address yet): it proves nothing either way.
+    return entry || { address: '', port: p.port, unsendable: `${name} has no ${to.via} address: ${svc.missing.join('; ') || 'none given'}` };
+  }
+  const entry = inventory.find((e) => workloadKey(e) === workloadKey(to.workload));
+  if (!entry) throw new InputError(`probe ${describeProbe(p)}: no address discovered for ${workloadKey(to.workload)}`);
+  return { address: entry.udnIP, port: p.port };
+}
+
+function serviceOf(ref: { namespace: string; name: string }, services: readonly ServiceAddresses[]): ServiceAddresses | undefined {
+  return services.find((s) => s.namespace === ref.namespace && s.name === ref.name);
 }

@@ -1,11 +1,10 @@
-import type { Probe, ProbeObservation } from '../model/probe.ts';
+import { sourceName, targetName, type Probe, type ProbeObservation } from '../model/probe.ts';
 import type { CheckId, CheckResult } from '../model/result.ts';
 
 /** `green/vm-a → green/webserver http:9000/hostname` */
 export function describeProbe(p: Probe): string {
-  const to = 'host' in p.to ? p.to.host : `${p.to.workload.namespace}/${p.to.workload.name}`;
   const port = p.port === undefined ? '' : `:${p.port}`;
-  return `${p.from.namespace}/${p.from.name} → ${to} ${p.protocol}${port}${p.path ?? ''}`;
+  return `${sourceName(p.from)} → ${targetName(p.to)} ${p.protocol}${port}${p.path ?? ''}`;
 }
 
 /** A check passes only when every probe it rests on gave a conclusive, matching verdict. */
@@ -23,8 +22,8 @@ export function checkFromObservations(id: CheckId, description: string, observat
     passed: observations.every((o) => o.verdict === 'pass'),
     evidence: observations.map((o) => (o.path ? `${describePath(o)}\n${o.evidence}` : o.evidence)),
     probes: observations.map((o) => ({
-      from: `${o.probe.from.namespace}/${o.probe.from.name}`,
-      to: 'host' in o.probe.to ? o.probe.to.host : `${o.probe.to.workload.namespace}/${o.probe.to.workload.name}`,
+      from: sourceName(o.probe.from),
+      to: targetName(o.probe.to),
       protocol: o.probe.protocol,
       ...(o.probe.port === undefined ? {} : { port: o.probe.port }),
       expect: o.probe.expect,
@@ -36,7 +35,8 @@ export function checkFromObservations(id: CheckId, description: string, observat
 }
 
 function expectation(p: Probe): string {
-  const verdict = p.expect === 'allow' ? `reachable${p.body === undefined ? '' : `, answering ${JSON.stringify(p.body)}`}` : 'blocked';
+  const answer = p.body !== undefined ? `, answering ${JSON.stringify(p.body)}` : p.bodyContains !== undefined ? `, answering with ${JSON.stringify(p.bodyContains)}` : '';
+  const verdict = p.expect === 'allow' ? `reachable${answer}` : 'blocked';
   return p.why ? `${verdict} (${p.why})` : verdict;
 }
 
@@ -47,9 +47,8 @@ function where(o: ProbeObservation): string {
 /** `green/vm-a on ovn-worker2 → green/webserver on ovn-worker: across nodes (GENEVE tunnel)` */
 export function describePath(o: ProbeObservation): string {
   const p = o.path!;
-  const to = 'workload' in o.probe.to ? `${o.probe.to.workload.namespace}/${o.probe.to.workload.name}` : o.probe.to.host;
   const how = p.crossedNodes ? 'across nodes (GENEVE tunnel between them)' : 'within one node';
-  return `path: ${o.probe.from.namespace}/${o.probe.from.name} on ${p.fromNode} → ${to} on ${p.toNode}: ${how}`;
+  return `path: ${sourceName(o.probe.from)} on ${p.fromNode} → ${targetName(o.probe.to)} on ${p.toNode}: ${how}`;
 }
 
 function settling(o: ProbeObservation): string {

@@ -5,16 +5,19 @@ import { parseAllDocuments } from 'yaml';
 import type { ManifestBundle } from '../model/activities.ts';
 import type { ScenarioConfig } from '../config/schema.ts';
 
-const dir = fileURLToPath(new URL('../../manifests/ns-isolation/', import.meta.url));
+const dir = fileURLToPath(new URL('../../manifests/', import.meta.url));
 
-/** The seed's files, grouped as the demo applies them. */
+/** The talk's files (below manifests/), grouped as the demo applies them. */
 export const BUNDLE_FILES: Record<ManifestBundle, string[]> = {
-  'green-network': ['01-namespace-isolation-l2-persistent.yaml'],
-  'green-workloads': ['02-namespace-isolation-workloads.yaml'],
-  blue: ['03-namespace-isolation-another-ns-l2-persistent.yaml', '04-namespace-isolation-another-ns-workloads.yaml'],
-  netpol: ['05-network-policy-single-port.yaml'],
-  'new-webserver': ['06-new-webserver-pod.yaml'],
-  tenant: ['01-namespace-isolation-l2-persistent.yaml', '02-namespace-isolation-workloads.yaml'],
+  'green-network': ['ns-isolation/01-namespace-isolation-l2-persistent.yaml'],
+  'green-workloads': ['ns-isolation/02-namespace-isolation-workloads.yaml'],
+  blue: ['ns-isolation/03-namespace-isolation-another-ns-l2-persistent.yaml', 'ns-isolation/04-namespace-isolation-another-ns-workloads.yaml'],
+  netpol: ['ns-isolation/05-network-policy-single-port.yaml'],
+  'new-webserver': ['ns-isolation/06-new-webserver-pod.yaml'],
+  tenant: ['ns-isolation/01-namespace-isolation-l2-persistent.yaml', 'ns-isolation/02-namespace-isolation-workloads.yaml'],
+  'cluster-networks': ['cluster-wide-network/01-udn.yaml'],
+  'cluster-workloads': ['cluster-wide-network/02-workloads.yaml'],
+  'cluster-service': ['cluster-wide-network/03-service.yaml'],
 };
 
 type Obj = KubernetesObject & { spec?: any };

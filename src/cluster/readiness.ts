@@ -15,7 +15,7 @@ interface Condition {
 
 /** Whether one object is ready in the sense the demo needs; pure, so it is tested on its own. */
 export function readiness(target: ReadinessTarget, obj: { status?: any } | undefined): Verdict {
-  const name = `${target.namespace}/${target.name}`;
+  const name = 'namespace' in target ? `${target.namespace}/${target.name}` : target.name;
   if (!obj) return { ready: false, why: `${name}: ${target.kind} not found yet` };
   const conditions: Condition[] = obj.status?.conditions ?? [];
   const cond = (type: string) => conditions.find((c) => c.type === type);
@@ -29,6 +29,10 @@ export function readiness(target: ReadinessTarget, obj: { status?: any } | undef
     case 'UserDefinedNetwork': {
       const ready = isTrue('NetworkCreated') && isTrue('NetworkAllocationSucceeded');
       return { ready, why: `${name}: UDN ${show('NetworkCreated')}, ${show('NetworkAllocationSucceeded')}` };
+    }
+    case 'ClusterUserDefinedNetwork': {
+      // Its one condition upstream: the NetworkAttachmentDefinitions exist in every selected namespace.
+      return { ready: isTrue('NetworkCreated'), why: `${name}: CUDN ${show('NetworkCreated')}` };
     }
     case 'Pod': {
       const ready = obj.status?.phase === 'Running' && isTrue('Ready');

@@ -13,6 +13,9 @@ export class WaitTimeout extends Error {
 function sourceFor(kc: KubeConfig, t: ReadinessTarget): WatchSource {
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  if (t.kind === 'ClusterUserDefinedNetwork') {
+    return { path: '/apis/k8s.ovn.org/v1/clusteruserdefinednetworks', list: () => custom.listClusterCustomObject({ group: 'k8s.ovn.org', version: 'v1', plural: 'clusteruserdefinednetworks' }) };
+  }
   const ns = t.namespace;
   switch (t.kind) {
     case 'Pod':
@@ -40,7 +43,7 @@ export async function waitUntilReady(kc: KubeConfig, targets: ReadinessTarget[],
   const readyAt = new Map<ReadinessTarget, string>();
   let lastReport = '';
   let caches: ObjectCache<KubernetesObject>[] = [];
-  const verdict = (t: ReadinessTarget) => readiness(t, caches[sourceOf.get(t)!]?.get(t.name, t.namespace) as { status?: unknown } | undefined);
+  const verdict = (t: ReadinessTarget) => readiness(t, caches[sourceOf.get(t)!]?.get(t.name, 'namespace' in t ? t.namespace : undefined) as { status?: unknown } | undefined);
   const notReady = () => targets.filter((t) => !readyAt.has(t)).map((t) => verdict(t).why);
   return watchUntil(
     kc,

@@ -1,6 +1,6 @@
 import type { GuestConfig, KindConfig, ProbeTiming, ScenarioConfig } from '../config/schema.ts';
 import type { ClusterRef, EmulationOptions, ProviderName } from './cluster.ts';
-import type { Probe, ProbeObservation } from './probe.ts';
+import type { Probe, ProbeObservation, ServiceRef } from './probe.ts';
 import type { CleanupRecord, DemoResult } from './result.ts';
 import type { Inventory, WorkloadRef } from './workload.ts';
 
@@ -16,6 +16,9 @@ export interface DemoActivities {
   discoverAddresses(req: DiscoverRequest): Promise<Inventory>;
   runProbes(req: ProbeRequest): Promise<ProbeObservation[]>;
   inspectGuestNetwork(req: GuestNetworkRequest): Promise<GuestNetworkReport>;
+  discoverServices(req: ServicesRequest): Promise<ServiceAddresses[]>;
+  startGuestServer(req: GuestServerRequest): Promise<GuestServerState>;
+  stopGuestServer(req: GuestServerRequest): Promise<GuestServerState>;
   startTraffic(req: StartTrafficRequest): Promise<TrafficHandle>;
   migrateVmi(req: MigrateRequest): Promise<MigrationRecord>;
   collectTraffic(req: CollectTrafficRequest): Promise<TrafficReport>;
@@ -43,8 +46,8 @@ export interface EnsureClusterRequest {
 }
 
 /** The seed's manifests, grouped as the demo applies them. */
-/** `tenant`: green's network and workloads, rendered into one tenant's namespace (`udn-demo tenants`). */
-export type ManifestBundle = 'green-network' | 'green-workloads' | 'blue' | 'netpol' | 'new-webserver' | 'tenant';
+/** `tenant`: green's network and workloads, rendered into one tenant's namespace (`udn-demo tenants`); `cluster-*`: the cluster-wide scenario's. */
+export type ManifestBundle = 'green-network' | 'green-workloads' | 'blue' | 'netpol' | 'new-webserver' | 'tenant' | 'cluster-networks' | 'cluster-workloads' | 'cluster-service';
 export interface ApplyRequest {
   cluster: ClusterRef;
   bundle: ManifestBundle;
@@ -65,6 +68,8 @@ export interface ApplyOutcome {
 
 export type ReadinessTarget =
   | { kind: 'UserDefinedNetwork'; namespace: string; name: string }
+  /** Cluster-scoped: no namespace. */
+  | { kind: 'ClusterUserDefinedNetwork'; name: string }
   | { kind: 'Pod'; namespace: string; name: string }
   | { kind: 'VirtualMachineInstance'; namespace: string; name: string; agentConnected?: boolean };
 export interface WaitReadyRequest {
@@ -95,6 +100,8 @@ export interface ProbeRequest {
    * evidence of thousands of passes would fill the workflow's history. Absent: all.
    */
   evidence?: 'all' | 'failures';
+  /** The addresses of the Services probes enter (from discoverServices). */
+  services?: ServiceAddresses[];
 }
 
 export interface GuestNetworkRequest {
@@ -114,6 +121,49 @@ export interface GuestCommandOutput {
 export interface GuestNetworkReport {
   addresses: GuestCommandOutput;
   routes: GuestCommandOutput;
+}
+
+export interface ServicesRequest {
+  cluster: ClusterRef;
+  services: ServiceRef[];
+  /** How long to wait for the addresses and a ready endpoint; what is still missing then is reported, not thrown. */
+  timeoutSeconds: number;
+}
+/** What the cluster made of a Service: its addresses (API server, load balancer) and its endpoints (EndpointSlices). */
+export interface ServiceAddresses extends ServiceRef {
+  type: string;
+  port: number;
+  clusterIP?: string;
+  nodePort?: number;
+  /** The node whose InternalIP a NodePort probe enters by (the first worker, as the talk did). */
+  node?: { name: string; address: string };
+  ingressIP?: string;
+  /** The load balancer's pool, as MetalLB annotates it. */
+  ingressPool?: string;
+  endpoints: { pod: string; address: string; node?: string; ready: boolean }[];
+  /** What was still missing when the wait ended, e.g. `no ingress IP assigned within 60 s`. */
+  missing: string[];
+}
+
+export interface GuestServerRequest {
+  cluster: ClusterRef;
+  vm: WorkloadRef;
+  bindAddress: string;
+  port: number;
+  /** Names the pid and log files in the guest, so a retried start finds the server it started. */
+  serverId: string;
+  /** The console login, by reference (see ProbeRequest). */
+  guest: GuestConfig;
+  timing: ProbeTiming;
+}
+export interface GuestServerState {
+  /** The server's pid in the guest; absent once stopped. */
+  pid?: number;
+  /** `started`, `already running` (a retry found it), `stopped`, `not running`. */
+  action: 'started' | 'already running' | 'stopped' | 'not running';
+  /** The command as typed, and what the server printed first (python's "Serving HTTP on …"). */
+  command: string;
+  output: string;
 }
 
 export interface StartTrafficRequest {

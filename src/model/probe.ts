@@ -2,11 +2,40 @@ import type { WorkloadRef } from './workload.ts';
 
 export type ProbeProtocol = 'http' | 'icmp' | 'tcp';
 
-export type ProbeTarget = { workload: WorkloadRef } | { host: string };
+/** A host outside the cluster a probe runs on: the talk's client (kind's client container). */
+export interface OutsideSource {
+  outside: string;
+}
+export type ProbeSource = WorkloadRef | OutsideSource;
+
+/** How a probe enters a Service: its ClusterIP, a node's InternalIP and the NodePort, or the load balancer's ingress IP. */
+export type ServiceVia = 'cluster-ip' | 'node-port' | 'load-balancer';
+export interface ServiceRef {
+  namespace: string;
+  name: string;
+}
+
+export type ProbeTarget = { workload: WorkloadRef } | { host: string } | { service: ServiceRef; via: ServiceVia };
+
+export function isOutside(s: ProbeSource): s is OutsideSource {
+  return 'outside' in s;
+}
+
+/** `green/vm-a`, or `outside client`. */
+export function sourceName(s: ProbeSource): string {
+  return isOutside(s) ? `outside ${s.outside}` : `${s.namespace}/${s.name}`;
+}
+
+/** `green/webserver`, `www.google.com`, `red-namespace/webapp via cluster-ip`. */
+export function targetName(t: ProbeTarget): string {
+  if ('workload' in t) return `${t.workload.namespace}/${t.workload.name}`;
+  if ('host' in t) return t.host;
+  return `${t.service.namespace}/${t.service.name} via ${t.via}`;
+}
 
 /** One reachability question, as data (docs/ARCHITECTURE.md, "Scenarios are data"). */
 export interface Probe {
-  from: WorkloadRef;
+  from: ProbeSource;
   to: ProbeTarget;
   protocol: ProbeProtocol;
   port?: number;
@@ -14,6 +43,8 @@ export interface Probe {
   expect: 'allow' | 'deny';
   /** For http: what the answer must be (agnhost's `/hostname` answers its pod's name); another answer fails. */
   body?: string;
+  /** For http: text the answer must contain (python's directory listing); an answer without it fails. */
+  bodyContains?: string;
   /** Why the network model expects `expect` (absent in runs recorded before it existed). */
   why?: string;
 }

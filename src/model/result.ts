@@ -1,3 +1,4 @@
+import type { ServiceAddresses } from './activities.ts';
 /** A step of a scenario (the scenario tables in src/scenarios name them). */
 export type StepId = string;
 /** A claim of a scenario. */
@@ -105,6 +106,8 @@ export interface DemoResult {
   steps: StepRecord[];
   checks: CheckResult[];
   migration: MigrationSummary | null;
+  /** The Services the run probed, as the cluster gave them (absent in runs without any). */
+  services?: ServiceAddresses[];
   /** Set when a step failed with an error rather than a check verdict. */
   failure?: { step: StepId; type: string; message: string };
   /** Present while a failed step waits for an operator. */

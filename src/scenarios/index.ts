@@ -1,14 +1,16 @@
+import { CLUSTER_WIDE } from './cluster-wide.ts';
 import { NAMESPACE_ISOLATION } from './namespace-isolation.ts';
 import type { StepAction, StepDef } from './types.ts';
 
 /** Every scenario of the talk, in the talk's order. */
-export const SCENARIOS = [NAMESPACE_ISOLATION] as const;
+export const SCENARIOS = [NAMESPACE_ISOLATION, CLUSTER_WIDE] as const;
 
 type AnyStep = (typeof SCENARIOS)[number]['steps'][number];
 export type StepId = AnyStep['id'];
 export type CheckId = Extract<AnyStep, { checks: unknown }>['checks'][number]['id'];
 
-const ALL_STEPS: readonly StepDef[] = SCENARIOS.flatMap((s) => s.steps);
+/** Each step once (the scenarios share their first and last steps), in the talk's order. */
+const ALL_STEPS: readonly StepDef[] = [...new Map(SCENARIOS.flatMap((s) => s.steps as readonly StepDef[]).map((s) => [s.id, s])).values()];
 
 /** Every step id of every scenario: what config's `timeouts` and `--step` accept. */
 export const STEP_IDS = ALL_STEPS.map((s) => s.id) as [StepId, ...StepId[]];

@@ -1,3 +1,4 @@
+import { ENSURE_CLUSTER, PREFLIGHT, reportStep } from './common-steps.ts';
 import type { Scenario } from './types.ts';
 
 /**
@@ -21,10 +22,11 @@ export const NAMESPACE_ISOLATION = {
     { namespace: 'blue', name: 'vm-a', kind: 'vm', labels: {} },
   ],
   policies: [{ name: 'ingress-port-9001-only', namespace: 'green', podSelector: {}, ingressTcpPorts: [9001] }],
+  services: [],
   outside: ['www.google.com'],
   steps: [
-    { id: 'preflight', title: 'Check the tools the cluster provider needs', timeoutSeconds: 120, needs: [], run: { kind: 'check-tools' } },
-    { id: 'ensure-cluster', title: 'Create or reuse the cluster', timeoutSeconds: 3600, needs: ['preflight'], run: { kind: 'provide-cluster' } },
+    PREFLIGHT,
+    ENSURE_CLUSTER,
     {
       id: 'apply-green-network',
       title: 'Create namespace green and its primary Layer2 UDN',
@@ -159,14 +161,7 @@ export const NAMESPACE_ISOLATION = {
       run: { kind: 'probe' },
       checks: [{ id: 'netpol-allows-9001', description: 'The policy allows the one open port', probes: [{ from: 'green/vm-a', to: 'green/new-webserver', protocol: 'http', port: 9001 }] }],
     },
-    {
-      id: 'report',
-      title: 'Write the run report',
-      timeoutSeconds: 120,
-      needs: ['check-vm-network-config', 'check-east-west', 'check-egress', 'live-migration', 'check-isolation', 'check-netpol-baseline', 'check-netpol-blocks', 'check-netpol-allows'],
-      skippable: true,
-      run: { kind: 'write-report' },
-    },
+    reportStep(['check-vm-network-config', 'check-east-west', 'check-egress', 'live-migration', 'check-isolation', 'check-netpol-baseline', 'check-netpol-blocks', 'check-netpol-allows']),
   ],
 } as const satisfies Scenario;
 

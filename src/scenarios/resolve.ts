@@ -19,8 +19,9 @@ export interface Renames {
 export function renamed<S extends Scenario>(s: S, r: Renames): S {
   const ns = (n: string) => r.namespaces.get(n) ?? n;
   const port = (p: number) => r.ports.get(p) ?? p;
-  const key = (k: WorkloadKey) => {
+  const key = (k: WorkloadKey): WorkloadKey => {
     if (k.startsWith('outside:')) return `outside:${r.hosts.get(k.slice('outside:'.length)) ?? k.slice('outside:'.length)}`;
+    if (k.startsWith('service:')) return `service:${key(k.slice('service:'.length))}`;
     const [n, name] = k.split('/') as [string, string];
     return `${ns(n)}/${name}`;
   };
@@ -29,12 +30,16 @@ export function renamed<S extends Scenario>(s: S, r: Renames): S {
   const action = (a: StepAction): StepAction => {
     switch (a.kind) {
       case 'apply':
-        return { ...a, namespaces: a.namespaces.map(ns), creates: { ...a.creates, ...(a.creates.workloads ? { workloads: keys(a.creates.workloads) } : {}) }, ...(a.waitFor ? { waitFor: keys(a.waitFor) } : {}) };
+        return { ...a, namespaces: a.namespaces.map(ns), creates: { ...a.creates, ...(a.creates.workloads ? { workloads: keys(a.creates.workloads) } : {}), ...(a.creates.services ? { services: keys(a.creates.services) } : {}) }, ...(a.waitFor ? { waitFor: keys(a.waitFor) } : {}) };
       case 'wait':
       case 'discover':
         return { ...a, workloads: keys(a.workloads) };
       case 'inspect-network':
+      case 'serve-http':
+      case 'stop-http':
         return { ...a, vm: key(a.vm) };
+      case 'discover-services':
+        return { ...a, services: keys(a.services) };
       case 'migrate-under-traffic':
         return { ...a, server: moved(a.server), client: moved(a.client) };
       default:
@@ -51,6 +56,7 @@ export function renamed<S extends Scenario>(s: S, r: Renames): S {
       ...(w.httpPort ? { httpPort: port(w.httpPort) } : {}),
     })),
     policies: s.policies.map((p) => ({ ...p, namespace: ns(p.namespace), ingressTcpPorts: p.ingressTcpPorts.map(port) })),
+    services: s.services.map((x) => ({ ...x, namespace: ns(x.namespace) })),
     outside: s.outside.map((h) => r.hosts.get(h) ?? h),
     steps: s.steps.map((step) => ({
       ...step,

@@ -1,5 +1,5 @@
 import type { ManifestBundle } from '../model/activities.ts';
-import type { ProbeProtocol } from '../model/probe.ts';
+import type { ProbeProtocol, ServiceVia } from '../model/probe.ts';
 
 /**
  * A scenario of the talk as one table: what exists on the cluster (networks, workloads,
@@ -13,6 +13,7 @@ export interface Scenario {
   networks: readonly NetworkDef[];
   workloads: readonly WorkloadDef[];
   policies: readonly PolicyDef[];
+  services: readonly ServiceDef[];
   /** Hosts outside the cluster that the scenario's workloads talk to (the egress target). */
   outside: readonly string[];
   steps: readonly StepDef[];
@@ -41,6 +42,18 @@ export interface WorkloadDef {
   labels: Readonly<Record<string, string>>;
   /** An agnhost netexec server: HTTP on this port, answering `/hostname` with the pod's name. */
   httpPort?: number;
+  /** A web server a `serve-http` step starts in the VM (`python3 -m http.server`), and what its answer holds. */
+  serves?: { port: number; answerHolds: string };
+}
+
+/** A Service as far as reachability needs it: its type, whom it selects, its port. */
+export interface ServiceDef {
+  namespace: string;
+  name: string;
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  selector: Readonly<Record<string, string>>;
+  port: number;
+  targetPort: number;
 }
 
 /** A NetworkPolicy as far as reachability needs it: whom it selects and what ingress it allows. */
@@ -61,6 +74,8 @@ export interface Creates {
   networks?: readonly string[];
   workloads?: readonly WorkloadKey[];
   policies?: readonly string[];
+  /** `namespace/name` of Services. */
+  services?: readonly string[];
 }
 
 /** What a step does, as data; the runner has one handler per kind. */
@@ -78,15 +93,24 @@ export type StepAction =
   | { kind: 'inspect-network'; vm: WorkloadKey }
   /** The live-migration experiment (a child workflow): `server` migrates while `client` measures it. */
   | { kind: 'migrate-under-traffic'; server: WorkloadKey; client: WorkloadKey }
+  /** Waits until Services have their addresses (ClusterIP, NodePort, a load balancer's ingress) and ready endpoints. */
+  | { kind: 'discover-services'; services: readonly string[] }
+  /** Starts the VM's web server (its `serves`) in the background on its UDN address; keeps its pid in the guest. */
+  | { kind: 'serve-http'; vm: WorkloadKey }
+  /** Stops what `serve-http` started. */
+  | { kind: 'stop-http'; vm: WorkloadKey }
   | { kind: 'write-report' };
 
 /** One reachability question; its expected verdict is computed, never written here. */
 export interface ProbeDef {
+  /** A workload of the table, or `outside:client`: the host outside the cluster the talk enters it from. */
   from: WorkloadKey;
-  /** A workload of the table, or `outside:<host>` for a host outside the cluster. */
+  /** A workload of the table, `outside:<host>` for a host outside the cluster, or `service:<namespace>/<name>` (with `via`). */
   to: WorkloadKey;
   protocol: ProbeProtocol;
+  /** The port the probe names: the Service's port for a Service (the NodePort is found at run time). */
   port?: number;
+  via?: ServiceVia;
 }
 
 export interface CheckDef {

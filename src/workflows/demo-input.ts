@@ -2,12 +2,15 @@ import type { Config, KindConfig, OperatorConfig, Ordering, RetryConfig, Scenari
 import type { StepId } from '../model/result.ts';
 import type { EnsureClusterRequest, PreflightRequest } from '../model/activities.ts';
 import type { ProviderName } from '../model/cluster.ts';
+import type { ScenarioId } from '../scenarios/compose.ts';
 
 /** What DemoWorkflow is started with: plain config, no secrets (they travel as references). */
 export interface DemoInput {
   provider: ProviderName;
   clusterName: string;
   scenario: ScenarioConfig;
+  /** Which of the talk's scenarios, in order; absent (runs before there were two) is namespace-isolation. */
+  scenarios?: ScenarioId[];
   timeouts: Partial<Record<StepId, number>>;
   retry: RetryConfig;
   /** `fast` runs every step as soon as what it needs is done; absent (older runs) is `narrative`. */

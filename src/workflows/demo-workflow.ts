@@ -1,7 +1,7 @@
 import { CancellationScope, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import type { DemoResult } from '../model/result.ts';
+import { scenarioOf } from '../scenarios/compose.ts';
 import { NAMESPACE_ISOLATION } from '../scenarios/namespace-isolation.ts';
-import { namespaceIsolation } from '../scenarios/namespace-isolation-config.ts';
 import type { StepDef } from '../scenarios/types.ts';
 import type { DemoInput } from './demo-input.ts';
 import { cleanupScopeSignal } from './operator-messages.ts';
@@ -9,16 +9,17 @@ import { ScenarioRun } from './scenario-run.ts';
 import { runAsGraph } from './step-graph.ts';
 import { StepTracker } from './step-tracker.ts';
 
-/** The table's order: the one a presenter follows. */
+/** The first scenario's order: the one a presenter follows (and every run before there were two). */
 export const NARRATIVE_ORDER: readonly string[] = NAMESPACE_ISOLATION.steps.map((s) => s.id);
 
 /**
- * Runs the scenario's steps in `order` (or as a graph, `ordering: fast`); every side effect
- * happens in an activity. With `operated`, a step that fails for good waits for an operator,
- * and a cancellation removes what the run created before the run ends.
+ * Runs the scenarios' steps in the table's order, or in `order` (or as a graph, `ordering:
+ * fast`); every side effect happens in an activity. With `operated`, a step that fails for good
+ * waits for an operator, and a cancellation removes what the run created before the run ends.
  */
-export async function runDemo(input: DemoInput, order: readonly string[] = NARRATIVE_ORDER, opts: { operated?: boolean } = {}): Promise<DemoResult> {
-  const scenario = namespaceIsolation(input.scenario);
+export async function runDemo(input: DemoInput, order?: readonly string[], opts: { operated?: boolean } = {}): Promise<DemoResult> {
+  // Runs started before there were several scenarios ran the first one.
+  const scenario = scenarioOf(input.scenarios ?? ['namespace-isolation'], input.scenario);
   // A step added after runs were recorded is left out of their replay (they ran without it).
   const steps = (scenario.steps as readonly StepDef[]).filter((s) => s.since === undefined || patched(s.since));
   const tracker = new StepTracker(steps);
@@ -30,7 +31,7 @@ export async function runDemo(input: DemoInput, order: readonly string[] = NARRA
   };
   const sequence = async () => {
     if (input.ordering === 'fast') await runAsGraph(step, steps);
-    else for (const id of order) if (byId.has(id)) await step(id);
+    else for (const id of order ?? steps.map((s) => s.id)) if (byId.has(id)) await step(id);
     return tracker.finish();
   };
   if (!opts.operated) return sequence();
@@ -48,5 +49,5 @@ export async function runDemo(input: DemoInput, order: readonly string[] = NARRA
 
 export async function DemoWorkflow(input: DemoInput): Promise<DemoResult> {
   // Runs recorded before operator decisions existed replay on the path they took.
-  return runDemo(input, NARRATIVE_ORDER, { operated: patched('operator-decisions') });
+  return runDemo(input, undefined, { operated: patched('operator-decisions') });
 }

@@ -2,12 +2,13 @@ import { executeChild, workflowInfo } from '@temporalio/workflow';
 import { checkFromObservations } from '../analysis/checks.ts';
 import { guestNetworkCheck } from '../analysis/guest-network.ts';
 import { migrationCheck, migrationSummary } from '../analysis/migration-check.ts';
-import type { ReadinessTarget } from '../model/activities.ts';
+import type { ReadinessTarget, ServiceAddresses } from '../model/activities.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import type { CleanupRecord } from '../model/result.ts';
 import { workloadKey, type Inventory, type WorkloadRef } from '../model/workload.ts';
 import { expectedProbes, workloadRef } from '../scenarios/expected-probes.ts';
-import { networkOf, stateAt } from '../scenarios/network-model.ts';
+import { networkOf, stateAt, workloadKeyOf } from '../scenarios/network-model.ts';
+import { describeService } from '../analysis/services.ts';
 import type { Scenario, StepAction, StepDef, WorkloadKey } from '../scenarios/types.ts';
 import { activitiesFor, cleanupActivities, stepTimeoutSeconds } from './activity-options.ts';
 import { ensureClusterRequest, preflightRequest, type DemoInput } from './demo-input.ts';
@@ -24,6 +25,8 @@ type Of<K extends StepAction['kind']> = Extract<StepAction, { kind: K }>;
 export class ScenarioRun {
   private clusterRef: ClusterRef | undefined;
   readonly inventory: Inventory = [];
+  /** The Services discovered so far, for the probes that enter them. */
+  private readonly services: ServiceAddresses[] = [];
   /** Namespaces the run has applied to: what cancelling it removes. */
   private readonly namespaces = new Set<string>();
 
@@ -58,6 +61,11 @@ export class ScenarioRun {
         return this.inspectNetwork(def, act, a);
       case 'migrate-under-traffic':
         return this.liveMigration(def, act, a);
+      case 'discover-services':
+        return this.discoverServices(def, act, a);
+      case 'serve-http':
+      case 'stop-http':
+        return this.guestServer(def, act, a);
       case 'write-report':
         return this.report(def, act);
     }
@@ -94,12 +102,12 @@ export class ScenarioRun {
 
   private async waitAndDiscover(def: StepDef, act: Act, keys: readonly WorkloadKey[], networks: readonly string[]): Promise<string> {
     const workloads = keys.map((k) => this.ref(k));
-    const udns = networks.map((name) => {
+    const udns = networks.map((name): ReadinessTarget => {
       const n = this.scenario.networks.find((x) => x.name === name)!;
-      return { kind: 'UserDefinedNetwork' as const, namespace: n.namespaces[0]!, name };
+      return n.scope === 'cluster' ? { kind: 'ClusterUserDefinedNetwork', name } : { kind: 'UserDefinedNetwork', namespace: n.namespaces[0]!, name };
     });
     const targets: ReadinessTarget[] = [...udns, ...workloads.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name }))];
-    const a = this.acts(def, `wait for ${[...udns.map((u) => `${u.namespace}/${u.name}`), ...workloads.map(workloadKey)].join(', ')}`);
+    const a = this.acts(def, `wait for ${[...udns.map((u) => ('namespace' in u ? `${u.namespace}/${u.name}` : u.name)), ...workloads.map(workloadKey)].join(', ')}`);
     const report = await act(a.waitReady({ cluster: this.cluster, targets, timeoutSeconds: stepTimeoutSeconds(this.input, def.id) }));
     const found = await act(a.discoverAddresses({ cluster: this.cluster, workloads }));
     return `${report.ready.length} ready in ${(report.waitedMs / 1000).toFixed(1)} s; ${this.remember(found)}`;
@@ -131,7 +139,8 @@ export class ScenarioRun {
     const checks = (def.checks ?? []).map((c) => ({ check: c, probes: expectedProbes(this.scenario, def, c) }));
     const probes = checks.flatMap((c) => c.probes);
     const { guest, probes: timing } = this.input.scenario;
-    const observations = await act(this.acts(def, `${probes.length} probe(s)`).runProbes({ cluster: this.cluster, inventory: this.inventory, probes, guest, timing }));
+    const services = this.services.length > 0 ? { services: this.services } : {};
+    const observations = await act(this.acts(def, `${probes.length} probe(s)`).runProbes({ cluster: this.cluster, inventory: this.inventory, probes, guest, timing, ...services }));
     let offset = 0;
     const verdicts: string[] = [];
     for (const { check, probes: mine } of checks) {
@@ -182,6 +191,35 @@ export class ScenarioRun {
     this.tracker.addCheck(migrationCheck(check.id, check.description, migration, traffic, trafficSkipped, m.maxDowntimeMs, def.id));
     const kept = migration.addressBefore === migration.addressAfter;
     return `${workloadKey(server)} ${migration.sourceNode} → ${migration.targetNode}, ${migration.addressBefore} kept: ${kept}; ${traffic ? traffic.summary : 'traffic not measured yet'}`;
+  }
+
+  private async discoverServices(def: StepDef, act: Act, a: Of<'discover-services'>): Promise<string> {
+    const refs = a.services.map((key) => {
+      const [namespace, name] = key.split('/') as [string, string];
+      return { namespace, name };
+    });
+    // Allowing twice a probe's "eventually" for what the cluster has to assign (MetalLB's address).
+    const wait = Math.min(this.input.scenario.probes.eventuallySeconds * 2, stepTimeoutSeconds(this.input, def.id) / 2);
+    const found = await act(this.acts(def, a.services.join(', ')).discoverServices({ cluster: this.cluster, services: refs, timeoutSeconds: wait }));
+    for (const s of found) {
+      const i = this.services.findIndex((x) => x.namespace === s.namespace && x.name === s.name);
+      if (i >= 0) this.services[i] = s;
+      else this.services.push(s);
+    }
+    this.tracker.result.services = [...this.services];
+    return found.map(describeService).join('; ');
+  }
+
+  /** Starts (or stops) a VM's web server on its UDN address; the pid stays in the guest, named by the run. */
+  private async guestServer(def: StepDef, act: Act, a: Of<'serve-http'> | Of<'stop-http'>): Promise<string> {
+    const vm = this.ref(a.vm);
+    const serves = this.scenario.workloads.find((w) => workloadKeyOf(w) === a.vm)?.serves;
+    if (!serves) throw new Error(`scenario ${this.scenario.id}: ${a.vm} serves nothing`);
+    const { guest, probes: timing } = this.input.scenario;
+    const req = { cluster: this.cluster, vm, bindAddress: this.addressOf(vm), port: serves.port, serverId: `udn-demo-${vm.name}-${serves.port}`, guest, timing };
+    const acts = this.acts(def, `${a.kind === 'serve-http' ? 'start' : 'stop'} the web server in ${a.vm}`);
+    const state = await act(a.kind === 'serve-http' ? acts.startGuestServer(req) : acts.stopGuestServer(req));
+    return `${a.vm}: ${state.command}: ${state.action}${state.pid ? ` (pid ${state.pid})` : ''}${state.output ? `; ${state.output.split('\n')[0]}` : ''}`;
   }
 
   private async report(def: StepDef, act: Act): Promise<string> {

@@ -47,7 +47,7 @@ export async function TenantIsolationWorkflow(input: TenantIsolationInput): Prom
   const source = tenant(input.from.namespace);
   const probes: Probe[] = input.to.map((t) => {
     const target = tenant(t.namespace);
-    const state = { networks: [source.network, target.network], workloads: [source.vmA, target.vmB], policies: [], outside: [] };
+    const state = { networks: [source.network, target.network], workloads: [source.vmA, target.vmB], policies: [], services: [], serving: [], outside: [] };
     const e = mayReach(state, workloadKeyOf(source.vmA), workloadKeyOf(target.vmB), 'icmp');
     return { from: refOf(source.vmA), to: { workload: refOf(target.vmB) }, protocol: 'icmp', expect: e.allowed ? 'allow' : 'deny', why: e.reason };
   });

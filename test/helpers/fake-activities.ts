@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DemoActivities } from '../../src/model/activities.ts';
-import type { Probe } from '../../src/model/probe.ts';
+import { isOutside, type Probe } from '../../src/model/probe.ts';
 import type { WorkloadRef } from '../../src/model/workload.ts';
 
 /**
@@ -31,6 +31,11 @@ const ADDRESSES: Record<string, { ip: string; node: string }> = {
   'green/vm-b': { ip: '203.203.0.6', node: 'ovn-worker' },
   'green/new-webserver': { ip: '203.203.0.8', node: 'ovn-worker' },
   'blue/vm-a': { ip: '192.168.0.5', node: 'ovn-worker2' },
+  // The talk's cluster-wide VMs, where its README shows them.
+  'red-namespace/red': { ip: '203.203.0.3', node: 'ovn-worker' },
+  'blue-namespace/blue': { ip: '203.203.0.4', node: 'ovn-worker2' },
+  'green-namespace/green': { ip: '208.208.0.3', node: 'ovn-worker' },
+  'yellow-namespace/yellow': { ip: '208.208.0.4', node: 'ovn-worker2' },
 };
 
 /** `udn-demo tenants`' generated tenants: tenant-NN's workloads on 10.NN.0.0/16, as the seed's green. */
@@ -98,7 +103,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
           durationMs: 40,
           attempts: 1,
           evidence: reached ? 'webserver' : '35 packets transmitted, 0 received, 100% packet loss',
-          ...('workload' in probe.to ? { path: pathOf(probe.from, probe.to.workload) } : {}),
+          ...('workload' in probe.to && !isOutside(probe.from) ? { path: pathOf(probe.from, probe.to.workload) } : {}),
         };
       });
     },
@@ -115,6 +120,30 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
         addresses: { command: 'ip -j addr show', output: JSON.stringify(addresses), exitCode: 0 },
         routes: { command: 'ip -j route show', output: JSON.stringify(routes), exitCode: 0 },
       };
+    },
+    async discoverServices(req) {
+      await enter('discoverServices');
+      // What the talk's cluster gave webapp.
+      return req.services.map((ref) => ({
+        ...ref,
+        type: 'LoadBalancer',
+        port: 9000,
+        clusterIP: '10.96.6.65',
+        nodePort: 30600,
+        node: { name: 'ovn-worker', address: '172.18.0.2' },
+        ingressIP: '192.168.10.0',
+        ingressPool: 'dev-env-bgp',
+        endpoints: [{ pod: 'virt-launcher-red-abcde', address: '10.244.1.17', node: 'ovn-worker', ready: true }],
+        missing: [],
+      }));
+    },
+    async startGuestServer(req) {
+      await enter('startGuestServer');
+      return { pid: 1234, action: 'started', command: `python3 -m http.server --bind ${req.bindAddress} ${req.port}`, output: `Serving HTTP on ${req.bindAddress} port ${req.port} (http://${req.bindAddress}:${req.port}/) ...` };
+    },
+    async stopGuestServer(req) {
+      await enter('stopGuestServer');
+      return { action: 'stopped', command: `python3 -m http.server --bind ${req.bindAddress} ${req.port}`, output: '' };
     },
     async startTraffic(req) {
       await enter('startTraffic');

@@ -10,6 +10,7 @@ function recordingProvider(removed: string[]): ClusterProvider {
     preflight: unexpected,
     ensure: unexpected,
     existing: unexpected,
+    outsideExec: unexpected,
     async remove(name) {
       removed.push(name);
       return [`sandbox ${name} (its processes and data)`];

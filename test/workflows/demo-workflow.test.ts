@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { NAMESPACE_ISOLATION } from '../../src/scenarios/namespace-isolation.ts';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DemoActivities } from '../../src/model/activities.ts';
-import { CHECK_IDS, STEP_IDS } from '../../src/scenarios/index.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';
 import { runDemoWithFakes } from '../helpers/demo-harness.ts';
 import { useTestServer } from '../helpers/temporal-env.ts';
+
+/** A run without `scenarios` (every test input here) is the first scenario's. */
+const STEP_IDS = NAMESPACE_ISOLATION.steps.map((s) => s.id);
+const CHECK_IDS = NAMESPACE_ISOLATION.steps.flatMap((s) => ('checks' in s ? s.checks.map((c) => c.id) : []));
 
 
 function failedResult(outcome: DemoResult | Error): DemoResult {

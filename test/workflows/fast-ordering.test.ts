@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHECK_IDS, STEP_IDS } from '../../src/scenarios/index.ts';
 import { NAMESPACE_ISOLATION } from '../../src/scenarios/namespace-isolation.ts';
 import { criticalPath, runAsGraph } from '../../src/workflows/step-graph.ts';
 import { runDemoWithFakes, testInput } from '../helpers/demo-harness.ts';
 import { useTestServer } from '../helpers/temporal-env.ts';
+
+/** A run without `scenarios` (every test input here) is the first scenario's. */
+const STEP_IDS = NAMESPACE_ISOLATION.steps.map((s) => s.id);
+const CHECK_IDS = NAMESPACE_ISOLATION.steps.flatMap((s) => ('checks' in s ? s.checks.map((c) => c.id) : []));
 
 const STEPS = NAMESPACE_ISOLATION.steps;
 const STEP_NEEDS: Record<string, readonly string[]> = Object.fromEntries(STEPS.map((s) => [s.id, s.needs]));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sourceName } from '../../src/model/probe.ts';
 import type { DemoActivities } from '../../src/model/activities.ts';
 import type { TenantsResult } from '../../src/model/tenants.ts';
 import type { TenantsInput } from '../../src/workflows/tenants-input.ts';
@@ -36,20 +37,20 @@ describe('TenantsWorkflow (fake activities, real server)', { timeout: 120_000 },
     const scheduled = (source.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes ?? []);
     assert.deepEqual(scheduled.map((a) => a.activityType?.name), ['runProbes']);
     for (const ev of result.tenants) assert.equal(ev.eastWest?.verdict, 'pass');
-    for (const p of [result.isolation.sample!.probe]) assert.deepEqual([p.protocol, p.expect, p.from.name, 'workload' in p.to && p.to.workload.name], ['icmp', 'deny', 'vm-a', 'vm-b']);
+    for (const p of [result.isolation.sample!.probe]) assert.deepEqual([p.protocol, p.expect, sourceName(p.from).split('/')[1], 'workload' in p.to && p.to.workload.name], ['icmp', 'deny', 'vm-a', 'vm-b']);
   });
 
   it('a pair that reaches the other tenant fails the run and is listed with its evidence; the others still count', async () => {
-    const { result } = await run(tenantsInput(3), { failingProbe: (p) => p.from.namespace === 'tenant-02' && 'workload' in p.to && p.to.workload.namespace === 'tenant-03' });
+    const { result } = await run(tenantsInput(3), { failingProbe: (p) => sourceName(p.from).startsWith('tenant-02/') && 'workload' in p.to && p.to.workload.namespace === 'tenant-03' });
     assert.equal(result.status, 'failed');
     assert.deepEqual([result.isolation.pairs, result.isolation.passed, result.isolation.failed], [6, 5, 1]);
     const [bad] = result.isolation.exceptions;
-    assert.deepEqual([bad?.probe.from.namespace, bad && 'workload' in bad.probe.to ? bad.probe.to.workload.namespace : '', bad?.verdict], ['tenant-02', 'tenant-03', 'fail']);
+    assert.deepEqual([bad && sourceName(bad.probe.from).split('/')[0], bad && 'workload' in bad.probe.to ? bad.probe.to.workload.namespace : '', bad?.verdict], ['tenant-02', 'tenant-03', 'fail']);
     assert.ok(bad?.evidence, 'the failing pair keeps its evidence');
   });
 
   it('a tenant whose own east/west check fails is left out of the pairs, and the run fails', async () => {
-    const { result } = await run(tenantsInput(3), { failingProbe: (p) => p.expect === 'allow' && p.from.namespace === 'tenant-01' });
+    const { result } = await run(tenantsInput(3), { failingProbe: (p) => p.expect === 'allow' && sourceName(p.from).startsWith('tenant-01/') });
     assert.equal(result.status, 'failed');
     assert.deepEqual(result.tenants.map((t) => t.state), ['failed', 'ready', 'ready']);
     assert.match(result.tenants[0]!.failure!, /east\/west/);

@@ -10,22 +10,44 @@ import { info, printJson } from '../io.ts';
 import { closedResult } from '../demo-result/outcome.ts';
 import { renderResult } from '../demo-result/render.ts';
 import { newWorkflowId } from '../workflow-id.ts';
+import { SCENARIO_IDS, type ScenarioId } from '../../scenarios/compose.ts';
+import { SCENARIOS } from '../../scenarios/index.ts';
 
 interface RunOptions extends DriveOptions {
   ordering?: string;
+  scenario: string;
 }
 
 export function registerRun(program: Command): void {
   addDriveOptions(program.command('run').description('start DemoWorkflow (or attach to the open run with --workflow-id) and follow it to the end'))
     .option('--ordering <mode>', "narrative: the seed's order, one step at a time (default); fast: every step as soon as what it needs is done")
-    .addHelpText('after', '\nExit codes: 0 all checks passed, 1 a check failed, 2 usage/config/input error, 3 infrastructure error.')
+    .option('--scenario <name>', `which part of the talk: ${[...SCENARIO_IDS, 'all'].join(', ')} (all: the whole talk, in its order)`, 'namespace-isolation')
+    .addHelpText('after', `\nScenarios:\n${scenariosHelp()}\n\nExit codes: 0 all checks passed, 1 a check failed, 2 usage/config/input error, 3 infrastructure error.`)
     .action(async (opts: RunOptions) => {
-      process.exitCode = await drive(opts, demoCommand(opts));
+      const scenarios = scenariosOf(opts.scenario);
+      process.exitCode = await drive(opts, demoCommand(opts, scenarios));
     });
 }
 
-/** DemoWorkflow: the seed's demo, step by step. */
-function demoCommand(opts: RunOptions): RunCommand<DemoResult> {
+/** `all` is the whole talk; a bad name is an input error before anything starts. */
+function scenariosOf(name: string): ScenarioId[] {
+  if (name === 'all') return [...SCENARIO_IDS];
+  const id = SCENARIO_IDS.find((s) => s === name);
+  if (!id) throw new InputError(`--scenario must be one of ${[...SCENARIO_IDS, 'all'].join(', ')}; got "${name}"`);
+  return [id];
+}
+
+/** What each scenario does, from its table: its title, its steps, its checks. */
+function scenariosHelp(): string {
+  return SCENARIOS.map((s) => {
+    const own = s.steps.filter((step) => step.run.kind !== 'check-tools' && step.run.kind !== 'provide-cluster' && step.run.kind !== 'write-report');
+    const checks = own.flatMap((step) => ('checks' in step ? step.checks.map((c) => c.id) : []));
+    return `  ${s.id}: ${s.title}\n    ${own.length} steps: ${own.map((step) => step.id).join(', ')}\n    checks: ${checks.join(', ')}`;
+  }).join('\n');
+}
+
+/** DemoWorkflow: the talk, step by step. */
+function demoCommand(opts: RunOptions, scenarios: ScenarioId[]): RunCommand<DemoResult> {
   return {
     name: 'run',
     statusFollows: true,
@@ -37,10 +59,11 @@ function demoCommand(opts: RunOptions): RunCommand<DemoResult> {
     newWorkflowId: (config) => newWorkflowId(config.cluster.provider),
     start: ({ config, source }) => ({
       workflowType: 'DemoWorkflow',
-      args: [demoInputFromConfig(config)],
+      args: [{ ...demoInputFromConfig(config), scenarios }],
       staticSummary: `udn-demo on the ${config.cluster.provider} cluster "${config.cluster.name}"`,
       staticDetails: [
         `Config: ${source}`,
+        `scenarios: ${scenarios.join(', ')}`,
         `green: namespace ${config.scenario.green.namespace}, UDN ${config.scenario.green.subnet}`,
         `blue: namespace ${config.scenario.blue.namespace}, UDN ${config.scenario.blue.subnet}`,
         `migrated VM: ${config.scenario.migration.vm}`,

@@ -32,7 +32,8 @@ async function resultOf(client: Client, handle: WorkflowHandle): Promise<Tenants
     if (!(err instanceof WorkflowFailedError)) throw new InfrastructureError(`run ${handle.workflowId} ended without a result: ${errorMessage(err)}`);
     const failure = err.cause instanceof CancelledFailure ? 'the run was cancelled' : errorMessage(err.cause ?? err);
     const failureType = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
-    const sofar = (await tenantsProgress(client, handle)) ?? (await nothingKnown(handle));
+    // A replay of the whole run answers this query: on a loaded machine that takes more than a poll's 3 s.
+    const sofar = (await tenantsProgress(client, handle, 15_000)) ?? (await nothingKnown(handle));
     return { ...sofar, status: 'failed', failure, ...(failureType ? { failureType } : {}) };
   }
 }

@@ -19,8 +19,8 @@ const REFUSED = 'connection refused: the host answered, nothing listens on the p
 const HTTP_CODE = /\nhttp_code=(\d{3})\n?$/;
 
 /** The guest command for one try: curl for http and tcp, ping for icmp (Fedora's own tools). */
-export function probeCommand(p: Probe, address: string, connectTimeoutSeconds: number): string[] {
-  const url = `http://${address}:${p.port ?? 80}${p.protocol === 'http' ? p.path ?? '/' : '/'}`;
+export function probeCommand(p: Probe, address: string, connectTimeoutSeconds: number, port = p.port): string[] {
+  const url = `http://${address}:${port ?? 80}${p.protocol === 'http' ? p.path ?? '/' : '/'}`;
   if (p.protocol === 'icmp') return ['ping', '-c', '3', '-i', '0.2', '-W', String(connectTimeoutSeconds), address];
   return ['curl', '-sS', '--connect-timeout', String(connectTimeoutSeconds), '--max-time', String(connectTimeoutSeconds * 2), '-w', '\\nhttp_code=%{http_code}\\n', url];
 }
@@ -47,6 +47,11 @@ export function interpretTry(p: Probe, argv: readonly string[], output: string, 
     const body = output.slice(0, code.index).trim();
     const status = Number(code[1]);
     if (p.protocol === 'tcp') return { reached: true, detail: `connected (HTTP ${status})`, evidence };
+    if (p.bodyContains !== undefined) {
+      const holds = body.includes(p.bodyContains);
+      const answer = `HTTP ${status}, ${body.length} bytes ${holds ? 'holding' : 'without'} ${JSON.stringify(p.bodyContains)}`;
+      return { reached: status > 0, detail: answer, evidence, ...(status > 0 && !holds ? { unexpected: true } : {}) };
+    }
     const answer = `HTTP ${status} ${JSON.stringify(body.slice(0, 80))}`;
     if (status > 0 && p.body !== undefined && body !== p.body) return { reached: true, detail: `${answer}, not the expected ${JSON.stringify(p.body)}`, evidence, unexpected: true };
     return { reached: status > 0, detail: answer, evidence };
