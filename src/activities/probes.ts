@@ -59,7 +59,7 @@ function tryOf(req: ProbeRequest, kc: KubeConfig, consoles: ConsoleQueue, p: Pro
     const argv = probeCommand(p, entry.address, connectTimeoutSeconds, entry.port);
     const provider = providerOf({ provider: req.cluster.provider, clusterName: req.cluster.name });
     return async () => {
-      const r = await provider.outsideExec(req.cluster, argv, commandTimeoutMs);
+      const r = await provider.outsideExec(req.cluster, from.outside, argv, commandTimeoutMs);
       const t = interpretTry(p, argv, [r.stdout, r.stderr].filter((x) => x.trim() !== '').join('\n'), r.exitCode);
       return { ...t, evidence: `on ${r.host}\n${t.evidence}` };
     };

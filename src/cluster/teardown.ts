@@ -1,5 +1,6 @@
 import type { ClusterRef } from '../model/cluster.ts';
 import { kubeConfigFor } from './kube.ts';
+import { deleteObjects } from './apply.ts';
 import { deleteNamespaces } from './namespaces.ts';
 import type { ClusterProvider } from './providers/types.ts';
 
@@ -8,6 +9,8 @@ export interface TeardownRequest {
   cluster?: ClusterRef;
   clusterName: string;
   namespaces: readonly string[];
+  /** ClusterUserDefinedNetworks: cluster-scoped, so deleting the namespaces leaves them. */
+  clusterNetworks?: readonly string[];
   removeCluster: boolean;
   /** Wait until the namespaces are gone, not merely Terminating. */
   waitMs?: number;
@@ -21,7 +24,11 @@ export interface TeardownRequest {
  */
 export async function tearDown(provider: ClusterProvider, req: TeardownRequest): Promise<string[]> {
   if (req.removeCluster) return provider.remove(req.clusterName);
-  if (!req.cluster || req.namespaces.length === 0) return [];
-  const gone = await deleteNamespaces(kubeConfigFor(req.cluster), req.namespaces, { waitMs: req.waitMs, progress: req.progress });
-  return gone.map((ns) => `namespace ${ns}`);
+  const networks = req.clusterNetworks ?? [];
+  if (!req.cluster || req.namespaces.length + networks.length === 0) return [];
+  const kc = kubeConfigFor(req.cluster);
+  const gone = await deleteNamespaces(kc, req.namespaces, { waitMs: req.waitMs, progress: req.progress });
+  // After the namespaces: upstream holds a CUDN back while pods still use its network.
+  const cudns = await deleteObjects(kc, networks.map((name) => ({ apiVersion: 'k8s.ovn.org/v1', kind: 'ClusterUserDefinedNetwork', metadata: { name } })));
+  return [...gone.map((ns) => `namespace ${ns}`), ...cudns];
 }

@@ -249,6 +249,8 @@ export interface CleanupRequest extends EnsureClusterRequest {
   /** Absent when the run was cancelled before its cluster was ready. */
   cluster?: ClusterRef;
   namespaces: string[];
+  /** The ClusterUserDefinedNetworks the run applied (absent in runs before there were any). */
+  clusterNetworks?: string[];
   removeCluster: boolean;
 }
 

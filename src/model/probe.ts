@@ -2,9 +2,16 @@ import type { WorkloadRef } from './workload.ts';
 
 export type ProbeProtocol = 'http' | 'icmp' | 'tcp';
 
-/** A host outside the cluster a probe runs on: the talk's client (kind's client container). */
+/**
+ * Where outside the cluster a command runs: `client`, the talk's client container (it enters by
+ * the load balancer's address); `host`, the machine that runs the cluster (it enters by a node's
+ * address and NodePort).
+ */
+export type OutsideRole = 'client' | 'host';
+
+/** A probe run outside the cluster, in one of its roles. */
 export interface OutsideSource {
-  outside: string;
+  outside: OutsideRole;
 }
 export type ProbeSource = WorkloadRef | OutsideSource;
 

@@ -1,7 +1,7 @@
 import { trafficChart } from './chart.ts';
 import type { ReportData } from './data.ts';
 import { matrixRows, reachabilityMatrices } from './matrix.ts';
-import { migrationRows } from './summary.ts';
+import { migrationRows, serviceTables } from './summary.ts';
 
 const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
@@ -43,6 +43,12 @@ export async function htmlReport(d: ReportData): Promise<string> {
     if (t && (t.throughput.length > 0 || t.rtt.length > 0)) parts.push(`<figure>${await trafficChart(t)}<figcaption>Blue: the migration (VMIM start to end). Red: the longest outage measured.</figcaption></figure>`);
     for (const p of t?.problems ?? []) parts.push(`<p class="fail">${esc(p)}</p>`);
     parts.push('<table>', ...migrationRows(r.migration).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`), '</table>');
+  }
+  if (r.services?.length) parts.push('<h2>Services</h2>');
+  for (const t of serviceTables(r.services ?? [], r.checks)) {
+    parts.push('<table>', `<tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`);
+    for (const row of t.rows) parts.push(`<tr>${row.map((c) => `<td class="${c.endsWith(': fail') ? 'fail' : c.endsWith(': pass') ? 'pass' : ''}">${esc(c)}</td>`).join('')}</tr>`);
+    parts.push('</table>');
   }
   parts.push('<h2>Steps</h2><table><tr><th>step</th><th>state</th><th>attempts</th><th>started</th><th>outcome</th></tr>');
   parts.push(...r.steps.map((s) => `<tr><td>${esc(s.id)}</td><td>${esc(s.state)}</td><td>${s.attempts}</td><td>${esc(s.startedAt ?? '')}</td><td>${esc(s.outcome)}</td></tr>`), '</table>');

@@ -1,6 +1,6 @@
 import type { ReportData } from './data.ts';
 import { matrixRows, reachabilityMatrices } from './matrix.ts';
-import { migrationRows } from './summary.ts';
+import { migrationRows, serviceTables } from './summary.ts';
 
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', '<br>');
 
@@ -26,6 +26,10 @@ export function markdownReport(d: ReportData): string {
   if (r.migration) {
     out.push('', '## Live migration', '', '| | |', '|---|---|', ...migrationRows(r.migration).map(([k, v]) => `| ${k} | ${cell(v)} |`));
     if (r.migration.captures.length > 0) out.push('', `Captures: ${r.migration.captures.map((f) => `\`${f}\``).join(', ')}`);
+  }
+  if (r.services?.length) out.push('', '## Services', '');
+  for (const t of serviceTables(r.services ?? [], r.checks)) {
+    out.push(`| ${t.header.map(cell).join(' | ')} |`, `|${t.header.map(() => '---').join('|')}|`, ...t.rows.map((row) => `| ${row.map(cell).join(' | ')} |`), '');
   }
   out.push('', '## Steps', '', '| step | state | attempts | outcome |', '|---|---|---|---|', ...r.steps.map((s) => `| ${s.id} | ${s.state} | ${s.attempts} | ${cell(s.outcome)} |`));
   out.push('', '## Evidence', '');

@@ -1,4 +1,5 @@
-import type { MigrationSummary } from '../model/result.ts';
+import type { ServiceAddresses } from '../model/activities.ts';
+import type { CheckResult, MigrationSummary } from '../model/result.ts';
 
 /** The migration's figures as label/value rows, shared by every format. */
 export function migrationRows(m: MigrationSummary): [string, string][] {
@@ -15,4 +16,30 @@ export function migrationRows(m: MigrationSummary): [string, string][] {
     ['retransmits', m.retransmits === null ? 'not measured' : String(m.retransmits)],
     ['throughput before → after', `${gbps(m.throughputBeforeGbps)} → ${gbps(m.throughputAfterGbps)}`],
   ];
+}
+
+/** Per Service: what the cluster gave it, and every probe that entered it with its verdict; shared by every format. */
+export function serviceTables(services: readonly ServiceAddresses[], checks: readonly CheckResult[]): { header: string[]; rows: string[][] }[] {
+  return services.map((s) => {
+    const name = `${s.namespace}/${s.name}`;
+    const entries: Record<string, string> = {
+      'cluster-ip': s.clusterIP ? `${s.clusterIP}:${s.port}` : 'none',
+      'node-port': s.node && s.nodePort ? `${s.node.address}:${s.nodePort} (${s.node.name})` : 'none',
+      'load-balancer': s.ingressIP ? `${s.ingressIP}:${s.port}${s.ingressPool ? ` (pool ${s.ingressPool})` : ''}` : 'none',
+    };
+    const endpoints = s.endpoints.map((e) => `${e.pod} ${e.address}${e.node ? ` on ${e.node}` : ''}${e.ready ? '' : ' (not ready)'}`).join(', ') || 'none';
+    const rows: string[][] = [
+      ['addresses', `type ${s.type}; ClusterIP ${entries['cluster-ip']}; NodePort ${entries['node-port']}; ingress ${entries['load-balancer']}`, '', ''],
+      ['endpoints', endpoints, '', ''],
+      ...(s.missing.length > 0 ? [['missing', s.missing.join('; '), '', '']] : []),
+    ];
+    for (const c of checks) {
+      for (const p of c.probes ?? []) {
+        const via = /^(.*) via (cluster-ip|node-port|load-balancer)$/.exec(p.to);
+        if (via?.[1] !== name) continue;
+        rows.push([c.id, `${p.from} → ${entries[via[2]!]}`, p.expect, `${p.reached ? 'reached' : 'not reached'}: ${p.verdict}`]);
+      }
+    }
+    return { header: [name, 'what', 'expected', 'observed'], rows };
+  });
 }

@@ -101,7 +101,7 @@ export const CLUSTER_WIDE = {
       checks: [
         { id: 'service-cluster-ip', description: "blue reaches webapp's ClusterIP: the red VM's web server answers", probes: [{ from: 'blue-namespace/blue', to: 'service:red-namespace/webapp', via: 'cluster-ip', protocol: 'http', port: 9000 }] },
         { id: 'service-cluster-ip-isolated', description: "green, on the other network, does not reach webapp's ClusterIP", probes: [{ from: 'green-namespace/green', to: 'service:red-namespace/webapp', via: 'cluster-ip', protocol: 'tcp', port: 9000 }] },
-        { id: 'service-node-port', description: "From outside the cluster, a node's NodePort reaches webapp", probes: [{ from: 'outside:client', to: 'service:red-namespace/webapp', via: 'node-port', protocol: 'http', port: 9000 }] },
+        { id: 'service-node-port', description: "From the machine running the cluster, a node's NodePort reaches webapp", probes: [{ from: 'outside:host', to: 'service:red-namespace/webapp', via: 'node-port', protocol: 'http', port: 9000 }] },
         { id: 'service-load-balancer', description: "From outside the cluster, MetalLB's ingress IP reaches webapp", probes: [{ from: 'outside:client', to: 'service:red-namespace/webapp', via: 'load-balancer', protocol: 'http', port: 9000 }] },
       ],
     },

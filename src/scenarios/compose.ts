@@ -40,3 +40,9 @@ export function scenarioOf(ids: readonly ScenarioId[], cfg: ScenarioConfig): Sce
     steps: [...steps.values(), ...(report ? [report] : [])],
   };
 }
+
+/** What a run of the table leaves in the cluster: the namespaces its steps apply to, and its cluster-wide networks. */
+export function scenarioFootprint(s: Scenario): { namespaces: string[]; clusterNetworks: string[] } {
+  const namespaces = s.steps.flatMap((step) => (step.run.kind === 'apply' ? step.run.namespaces : []));
+  return { namespaces: [...new Set(namespaces)], clusterNetworks: s.networks.filter((n) => n.scope === 'cluster').map((n) => n.name) };
+}

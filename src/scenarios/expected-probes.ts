@@ -1,6 +1,6 @@
 import type { Probe, ProbeSource, ProbeTarget } from '../model/probe.ts';
 import type { WorkloadRef } from '../model/workload.ts';
-import { mayReach, OUTSIDE_CLIENT, stateAt } from './network-model.ts';
+import { mayReach, OUTSIDE_CLIENT, OUTSIDE_HOST, stateAt } from './network-model.ts';
 import type { CheckDef, ProbeDef, Scenario, StepDef, WorkloadDef, WorkloadKey } from './types.ts';
 
 /** A check's probes with what the network model expects of each at that step: the verdict, why, and the answer. */
@@ -25,7 +25,9 @@ export function expectedProbes(s: Scenario, step: StepDef, check: CheckDef): Pro
 }
 
 function sourceOf(s: Scenario, key: WorkloadKey): ProbeSource {
-  return key === OUTSIDE_CLIENT ? { outside: key.slice('outside:'.length) } : workloadRef(s, key);
+  if (key === OUTSIDE_CLIENT) return { outside: 'client' };
+  if (key === OUTSIDE_HOST) return { outside: 'host' };
+  return workloadRef(s, key);
 }
 
 function targetOf(s: Scenario, p: ProbeDef): ProbeTarget {

@@ -22,8 +22,10 @@ export interface Expectation {
   bodyContains?: string;
 }
 
-/** The source a probe names for the host outside the cluster that the talk enters it from. */
+/** The sources a probe names outside the cluster: the talk's client container, and the machine running the cluster. */
 export const OUTSIDE_CLIENT = 'outside:client';
+export const OUTSIDE_HOST = 'outside:host';
+const isOutsideKey = (key: WorkloadKey) => key === OUTSIDE_CLIENT || key === OUTSIDE_HOST;
 
 export const workloadKeyOf = (w: Pick<WorkloadDef, 'namespace' | 'name'>): WorkloadKey => `${w.namespace}/${w.name}`;
 
@@ -78,7 +80,7 @@ export function networkOf(state: ModelState, namespace: string): NetworkDef | un
  */
 export function mayReach(state: ModelState, from: WorkloadKey, to: WorkloadKey, protocol: 'http' | 'icmp' | 'tcp', port?: number, entry?: ServiceVia): Expectation {
   if (to.startsWith('service:')) return mayReachService(state, from, to.slice('service:'.length), protocol, port, entry);
-  if (from === OUTSIDE_CLIENT) return { allowed: false, reason: `a host outside the cluster reaches no workload address: ${to} is reached from outside only through a Service` };
+  if (isOutsideKey(from)) return { allowed: false, reason: `a host outside the cluster reaches no workload address: ${to} is reached from outside only through a Service` };
   const source = find(state, from);
   if (!source) return { allowed: false, reason: `${from} does not exist yet` };
   const mine = networkOf(state, source.namespace);
@@ -128,10 +130,10 @@ function mayReachService(state: ModelState, from: WorkloadKey, key: string, prot
   if (via !== 'cluster-ip') {
     if (via === 'load-balancer' && svc.type !== 'LoadBalancer') return { allowed: false, reason: `Service ${key} is of type ${svc.type}: no load balancer` };
     if (svc.type === 'ClusterIP') return { allowed: false, reason: `Service ${key} is of type ClusterIP: no NodePort` };
-    if (from !== OUTSIDE_CLIENT) throw new Error(`the model answers ${via} only from outside the cluster, not from ${from}`);
+    if (!isOutsideKey(from)) throw new Error(`the model answers ${via} only from outside the cluster, not from ${from}`);
     return { allowed: true, reason: `from outside through ${via === 'node-port' ? "a node's NodePort" : "the load balancer's ingress IP"} to ${names} on ${on}`, ...answer };
   }
-  if (from === OUTSIDE_CLIENT) return { allowed: false, reason: `a ClusterIP answers only inside the cluster` };
+  if (isOutsideKey(from)) return { allowed: false, reason: `a ClusterIP answers only inside the cluster` };
   const source = find(state, from);
   if (!source) return { allowed: false, reason: `${from} does not exist yet` };
   const mine = networkOf(state, source.namespace);

@@ -103,7 +103,7 @@ export type StepAction =
 
 /** One reachability question; its expected verdict is computed, never written here. */
 export interface ProbeDef {
-  /** A workload of the table, or `outside:client`: the host outside the cluster the talk enters it from. */
+  /** A workload of the table, or outside the cluster: `outside:client` (the client container), `outside:host` (the machine running the cluster). */
   from: WorkloadKey;
   /** A workload of the table, `outside:<host>` for a host outside the cluster, or `service:<namespace>/<name>` (with `via`). */
   to: WorkloadKey;

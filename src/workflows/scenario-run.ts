@@ -29,6 +29,8 @@ export class ScenarioRun {
   private readonly services: ServiceAddresses[] = [];
   /** Namespaces the run has applied to: what cancelling it removes. */
   private readonly namespaces = new Set<string>();
+  /** Cluster-wide networks it has applied: cluster-scoped, so removing the namespaces leaves them. */
+  private readonly clusterNetworks = new Set<string>();
 
   constructor(
     readonly input: DemoInput,
@@ -93,6 +95,7 @@ export class ScenarioRun {
 
   private async apply(def: StepDef, act: Act, a: Of<'apply'>): Promise<string> {
     for (const ns of a.namespaces) this.namespaces.add(ns);
+    for (const n of a.creates.networks ?? []) if (this.scenario.networks.find((x) => x.name === n)?.scope === 'cluster') this.clusterNetworks.add(n);
     const out = await act(this.acts(def, `apply ${a.bundle}`).applyManifests({ cluster: this.cluster, bundle: a.bundle, scenario: this.input.scenario }));
     const counts = new Map<string, number>();
     for (const o of out.objects) counts.set(o.action, (counts.get(o.action) ?? 0) + 1);
@@ -234,6 +237,7 @@ export class ScenarioRun {
         ...ensureClusterRequest(this.input),
         ...(this.clusterRef ? { cluster: this.clusterRef } : {}),
         namespaces: [...this.namespaces],
+        ...(this.clusterNetworks.size > 0 ? { clusterNetworks: [...this.clusterNetworks] } : {}),
         removeCluster,
       });
       return value;

@@ -21,7 +21,7 @@ async function setup(state: Partial<FakeDockerState> = {}) {
   const docker = await fakeDocker(state);
   made.push(docker);
   const provider = kindProvider(configSchema.parse({}).cluster.kind, { env: docker.env, dataDir: '/nonexistent', problems: async () => [] });
-  return { docker, exec: (argv: readonly string[], timeoutMs = 10_000, signal?: AbortSignal) => provider.outsideExec(CLUSTER, argv, timeoutMs, signal) };
+  return { docker, exec: (argv: readonly string[], timeoutMs = 10_000, signal?: AbortSignal) => provider.outsideExec(CLUSTER, 'client', argv, timeoutMs, signal) };
 }
 
 describe('kind provider: outsideExec', () => {
@@ -84,7 +84,7 @@ describe('kind provider: outsideExec', () => {
 
   it('rejects when there is no docker at all', async () => {
     const provider = kindProvider(configSchema.parse({}).cluster.kind, { env: { PATH: '/nonexistent' }, dataDir: '/nonexistent', problems: async () => [] });
-    await assert.rejects(provider.outsideExec(CLUSTER, CURL, 5_000), /docker not found.*install and start the Docker engine/);
+    await assert.rejects(provider.outsideExec(CLUSTER, 'client', CURL, 5_000), /docker not found.*install and start the Docker engine/);
   });
 
   it('gives up after the timeout, killing the docker client', async () => {
@@ -113,5 +113,21 @@ describe('kind provider: outsideExec', () => {
     assert.ok(Date.now() - started < 1_400, `rejected after ${Date.now() - started} ms`);
     await sleep(1_700);
     assert.deepEqual(await docker.finished(), [], 'the fake docker was killed before answering');
+  });
+});
+
+describe('kind provider: outsideExec on this machine (the NodePort, as the talk curled it from the hypervisor)', () => {
+  const provider = (env: NodeJS.ProcessEnv) => kindProvider(configSchema.parse({}).cluster.kind, { env, dataDir: '/nonexistent', problems: async () => [] });
+
+  it('runs the argv here, not in a container, and says so', async () => {
+    const docker = await fakeDocker({});
+    made.push(docker);
+    const r = await provider(docker.env).outsideExec(CLUSTER, 'host', [process.execPath, '-e', 'console.log(process.argv[1]); process.exit(7)', 'a b'], 10_000);
+    assert.deepEqual([r.stdout, r.exitCode, r.host], ['a b\n', 7, 'the machine running kind']);
+    assert.deepEqual(await docker.argvs(), [], 'docker was never run');
+  });
+
+  it('a program that is not installed is an error that says so', async () => {
+    await assert.rejects(provider({ PATH: '/nonexistent' }).outsideExec(CLUSTER, 'host', ['curl', 'http://172.18.0.2:30600'], 5_000), /the machine running kind cannot run curl: .*install it/);
   });
 });

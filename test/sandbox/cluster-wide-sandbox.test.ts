@@ -7,7 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { DiscoveryV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Service } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { withConsole, type ConsoleOptions } from '../../src/cluster/console/sessions.ts';
+import { tearDown } from '../../src/cluster/teardown.ts';
 import type { WorkloadRef } from '../../src/model/workload.ts';
+import { CLUSTER_WIDE } from '../../src/scenarios/cluster-wide.ts';
+import { scenarioFootprint } from '../../src/scenarios/compose.ts';
+import type { Scenario } from '../../src/scenarios/types.ts';
 import { outsideExec, sandboxDown, type EmulationOptions, type SandboxStatus } from '../../src/sandbox/index.ts';
 import { clientsFor, conditionStatus, eventually, freshSandbox, vmi, type Clients } from '../helpers/sandbox.ts';
 
@@ -143,6 +147,16 @@ describe('sandbox: cluster-wide networks and the Service API (the talk\'s second
     assert.deepEqual(stopped, { alive: 0, gone: 1, message: `bash: kill: (${pid}) - No such process\n` });
     const afterKill = await outsideExec(s.dir, ['curl', '-sS', 'http://192.168.10.0:9000'], 10_000);
     assert.equal(afterKill.exitCode, 7, 'nothing listens once the server is killed: the reset comes back');
+  });
+
+  it("teardown removes what a run of the scenario leaves: its four namespaces, then both CUDNs (cluster-scoped, namespaces don't take them)", async () => {
+    const { namespaces, clusterNetworks } = scenarioFootprint(CLUSTER_WIDE as Scenario);
+    const noCluster = () => Promise.reject(new Error('not part of this teardown'));
+    const provider = { preflight: noCluster, ensure: noCluster, existing: noCluster, remove: noCluster, outsideExec: noCluster };
+    const removed = await tearDown(provider, { cluster: { provider: 'sandbox', name: 'ovn', kubeconfigPath: s.kubeconfigPath! }, clusterName: 'ovn', namespaces, clusterNetworks, removeCluster: false });
+    assert.deepEqual(removed, [...Object.values(VMS).map((ns) => `namespace ${ns}`), 'ClusterUserDefinedNetwork/sad-tenant', 'ClusterUserDefinedNetwork/happy-tenant']);
+    const left = (await c.custom.listClusterCustomObject({ group: 'k8s.ovn.org', version: 'v1', plural: 'clusteruserdefinednetworks' })) as { items: unknown[] };
+    assert.deepEqual(left.items, []);
   });
 });
 

@@ -9,6 +9,7 @@ import { analyzeText } from '../../src/analysis/analyze.ts';
 import type { CheckResult, DemoResult } from '../../src/model/result.ts';
 import { loadReportData } from '../../src/report/data.ts';
 import { matrixRows, reachabilityMatrices } from '../../src/report/matrix.ts';
+import { serviceTables } from '../../src/report/summary.ts';
 import { writeReports } from '../../src/report/write.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/captures/${name}`, import.meta.url));
@@ -60,6 +61,27 @@ describe('the run report', () => {
       rows: [
         ['blue/vm-a', '·', 'deny', '·', '✗ reached'],
         ['green/vm-a', 'deny', '·', '✓ blocked', '·'],
+      ],
+    });
+  });
+
+  it("a Service's table: what the cluster gave it, and each probe that entered it by which address, with its verdict", () => {
+    const webapp = {
+      namespace: 'red-namespace', name: 'webapp', type: 'LoadBalancer', port: 9000, clusterIP: '10.96.6.65', nodePort: 30600, node: { name: 'ovn-worker', address: '172.18.0.2' },
+      ingressIP: '192.168.10.0', ingressPool: 'dev-env-bgp', endpoints: [{ pod: 'virt-launcher-red-x', address: '10.244.1.17', node: 'ovn-worker', ready: true }], missing: [],
+    };
+    const [t] = serviceTables([webapp], [
+      check('service-cluster-ip', true, 'blue-namespace/blue', 'red-namespace/webapp via cluster-ip', 'allow', true),
+      check('service-load-balancer', false, 'outside client', 'red-namespace/webapp via load-balancer', 'allow', false),
+      check('east-west', true, 'green/vm-a', 'green/webserver', 'allow', true),
+    ]);
+    assert.deepEqual(t, {
+      header: ['red-namespace/webapp', 'what', 'expected', 'observed'],
+      rows: [
+        ['addresses', 'type LoadBalancer; ClusterIP 10.96.6.65:9000; NodePort 172.18.0.2:30600 (ovn-worker); ingress 192.168.10.0:9000 (pool dev-env-bgp)', '', ''],
+        ['endpoints', 'virt-launcher-red-x 10.244.1.17 on ovn-worker', '', ''],
+        ['service-cluster-ip', 'blue-namespace/blue → 10.96.6.65:9000', 'allow', 'reached: pass'],
+        ['service-load-balancer', 'outside client → 192.168.10.0:9000 (pool dev-env-bgp)', 'allow', 'not reached: fail'],
       ],
     });
   });

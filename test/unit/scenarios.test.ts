@@ -150,7 +150,7 @@ describe('the cluster-wide table', () => {
       'cudn-isolation-sad-to-happy: green-namespace/green → red-namespace/red deny',
       'service-cluster-ip: blue-namespace/blue → red-namespace/webapp via cluster-ip:9000 allow holding "Directory listing for /"',
       'service-cluster-ip-isolated: green-namespace/green → red-namespace/webapp via cluster-ip:9000 deny',
-      'service-node-port: outside client → red-namespace/webapp via node-port:9000 allow holding "Directory listing for /"',
+      'service-node-port: outside host → red-namespace/webapp via node-port:9000 allow holding "Directory listing for /"',
       'service-load-balancer: outside client → red-namespace/webapp via load-balancer:9000 allow holding "Directory listing for /"',
     ]);
     const isolated = expectedProbes(table, step(table, 'check-services'), step(table, 'check-services').checks![1]!)[0]!;

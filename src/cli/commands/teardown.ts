@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { providerFor } from '../../cluster/providers/index.ts';
 import { tearDown } from '../../cluster/teardown.ts';
 import { loadConfig } from '../../config/load.ts';
+import { SCENARIO_IDS, scenarioFootprint, scenarioOf } from '../../scenarios/compose.ts';
 import { info, printJson } from '../io.ts';
 
 export function registerTeardown(program: Command): void {
   program
     .command('teardown')
-    .description("delete what a run created: the demo's namespaces (green, blue); with --cluster also the cluster itself")
+    .description("delete what a run of any scenario created: its namespaces and ClusterUserDefinedNetworks; with --cluster also the cluster itself")
     .option('-c, --config <file>', 'YAML config file (the namespaces and the cluster to tear down)')
     .option('--sandbox', 'the sandbox cluster rather than kind')
     .option('--cluster', 'also delete the cluster (kind: and the client/frr containers and the clientnet network kind.sh made; sandbox: its processes and data)')
@@ -20,8 +21,8 @@ export function registerTeardown(program: Command): void {
       const name = config.cluster.name;
       const ref = await provider.existing(name);
       if (!ref) info(`teardown: no ${providerName} cluster "${name}" is running; no namespaces to delete`);
-      const namespaces = [config.scenario.green.namespace, config.scenario.blue.namespace];
-      const removed = await tearDown(provider, { cluster: ref, clusterName: name, namespaces, removeCluster: Boolean(opts.cluster) });
+      const { namespaces, clusterNetworks } = scenarioFootprint(scenarioOf(SCENARIO_IDS, config.scenario));
+      const removed = await tearDown(provider, { cluster: ref, clusterName: name, namespaces, clusterNetworks, removeCluster: Boolean(opts.cluster) });
       if (opts.json) printJson({ provider: providerName, cluster: name, removed });
       else info(removed.length > 0 ? `teardown: removed ${removed.join(', ')}` : 'teardown: nothing to remove');
     });

@@ -33,7 +33,8 @@ export function sandboxProvider(emulation: EmulationOptions | undefined): Cluste
       const status = await sandboxUp({ dir: sandboxDir(clusterName), log: progress, ...(emulation ? { emulation } : {}) });
       return { provider: 'sandbox', name: clusterName, kubeconfigPath: status.kubeconfigPath! };
     },
-    outsideExec(cluster, argv, timeoutMs, signal) {
+    // One emulated outside host plays both roles: it reaches node addresses and load balancer addresses alike.
+    outsideExec(cluster, _role, argv, timeoutMs, signal) {
       return outsideExec(sandboxDir(cluster.name), argv, timeoutMs, signal);
     },
   };

@@ -1,4 +1,5 @@
 import type { ClusterRef } from '../../model/cluster.ts';
+import type { OutsideRole } from '../../model/probe.ts';
 
 export interface ToolCheck {
   name: string;
@@ -6,6 +7,7 @@ export interface ToolCheck {
   version?: string;
   hint?: string;
 }
+
 
 /** What a command run outside the cluster printed, and where it ran (for the evidence). */
 export interface OutsideResult {
@@ -25,9 +27,9 @@ export interface ClusterProvider {
   /** Deletes the cluster and whatever its creation made beside it; says what went. */
   remove(clusterName: string): Promise<string[]>;
   /**
-   * Runs an argument vector on the host outside the cluster that the talk reaches its services
-   * from (kind: the client container kind.sh made; sandbox: the emulated outside host). Never a
-   * shell: argv goes as it is. A command that runs and fails is a result, not an error.
+   * Runs an argument vector outside the cluster, where the talk reaches its Services from (kind:
+   * the client container kind.sh made, or this machine; sandbox: its emulated outside host, for
+   * both). Never a shell: argv goes as it is. A command that runs and fails is a result.
    */
-  outsideExec(cluster: ClusterRef, argv: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<OutsideResult>;
+  outsideExec(cluster: ClusterRef, role: OutsideRole, argv: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<OutsideResult>;
 }

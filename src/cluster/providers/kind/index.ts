@@ -10,6 +10,7 @@ import { dockerExec } from './docker-exec.ts';
 import { kindClusterProblems } from './health.ts';
 import { CLIENT_CONTAINER, CLIENT_NETWORK, ROUTER_CONTAINER } from './metallb.ts';
 import { runLogged } from './run-logged.ts';
+import { hostExec } from './host-exec.ts';
 import { checkKindTools } from './tools.ts';
 
 /** The demo's flags: Multus, interconnect, UDNs (network segmentation), MetalLB, KubeVirt. */
@@ -64,7 +65,8 @@ export function kindProvider(kind: KindConfig, overrides: Partial<KindDeps> = {}
       return removed;
     },
     // kind.sh names its MetalLB containers without the cluster's name: one client serves any cluster.
-    outsideExec: (_cluster, argv, timeoutMs, signal) => dockerExec(CLIENT_CONTAINER, argv, timeoutMs, env, signal),
+    // lbclient routes only to the load balancer's address; NodePorts are reached from this machine, as in the talk.
+    outsideExec: (_cluster, role, argv, timeoutMs, signal) => (role === 'client' ? dockerExec(CLIENT_CONTAINER, argv, timeoutMs, env, signal) : hostExec(argv, timeoutMs, env, signal)),
     async ensure(clusterName, progress): Promise<ClusterRef> {
       const p = kindPaths(deps.dataDir, clusterName);
       const ref: ClusterRef = { provider: 'kind', name: clusterName, kubeconfigPath: p.kubeconfig };
