@@ -51,7 +51,8 @@ function missingOf(svc: V1Service, s: ServiceAddresses): string[] {
 
 /** The first schedulable worker's InternalIP, as the talk curled ovn-worker's. */
 function entryNode(nodes: V1Node[]): { name: string; address: string } | undefined {
-  const workers = nodes.filter((n) => !n.metadata?.labels?.['node-role.kubernetes.io/control-plane'] && !n.spec?.unschedulable);
+  // The role label's value is empty: its presence is what marks the control plane.
+  const workers = nodes.filter((n) => !('node-role.kubernetes.io/control-plane' in (n.metadata?.labels ?? {})) && !n.spec?.unschedulable);
   const sorted = [...(workers.length > 0 ? workers : nodes)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   for (const n of sorted) {
     const address = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;

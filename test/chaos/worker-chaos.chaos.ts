@@ -96,7 +96,7 @@ describe(`chaos: ${RUNS} runs, worker SIGKILLed at random moments, dev server re
       const restartAfterKill = withRestart ? Math.floor(random() * kills) : -1;
       const events: string[] = [];
       const startedAt = Date.now();
-      const started = await cli(['run', '--sandbox', '--detach', '--workflow-id', workflowId], vars);
+      const started = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--detach', '--workflow-id', workflowId], vars);
       assert.equal(started.exitCode, 0, started.stderr);
       const handle = client.workflow.getHandle(workflowId);
 

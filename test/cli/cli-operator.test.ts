@@ -58,7 +58,7 @@ describe('a run stuck at a failed step, answered through the CLI', { timeout: 60
   }
 
   it('waits at the failed step, status and list say what it waits for; retry, skip and cancel each answer it', async () => {
-    const started = await cli(['run', '--sandbox', '--config', config, '--detach', '--workflow-id', ID], vars);
+    const started = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--config', config, '--detach', '--workflow-id', ID], vars);
     assert.equal(started.exitCode, 0, started.stderr);
     worker = spawnCli(['worker', '--config', config], vars, /worker: polling/);
     await worker.ready;

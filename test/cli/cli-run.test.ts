@@ -27,7 +27,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     await env?.teardown();
   });
 
-  it('run --sandbox --json: a real sandbox run, every check passing with evidence, then exactly one JSON document, exit 0', async () => {
+  it('run --sandbox --json: the whole talk on a real sandbox, every check of both scenarios passing with evidence, then exactly one JSON document, exit 0', async () => {
     const r = await cli(['run', '--sandbox', '--json', '--workflow-id', 'cli-json-run'], vars);
     assert.equal(r.exitCode, 0, r.stderr);
     const result = JSON.parse(r.stdout) as DemoResult;
@@ -37,7 +37,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(result.steps[1]!.outcome, /sandbox cluster ovn ready/);
     assert.match(result.steps[5]!.outcome, /webserver 203\.203\.0\.\d+ on ovn-worker, vm-a 203\.203\.0\.\d+ on ovn-worker2?, vm-b 203\.203\.0\.\d+ on ovn-worker2?/);
     assert.equal(result.failure, undefined);
-    assert.equal(result.steps.length, 19);
+    assert.equal(result.steps.length, 19 + 9, 'the first scenario, then the second (one preflight, cluster and report)');
     assert.ok(result.steps.every((s) => s.state === 'succeeded'));
     const states = Object.fromEntries(result.steps.map((s) => [s.id, s.state]));
     assert.equal(states['live-migration'], 'succeeded');
@@ -63,6 +63,14 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
       ['netpol-baseline-9000', true],
       ['netpol-blocks-9000', true],
       ['netpol-allows-9001', true],
+      ['cudn-happy-east-west', true],
+      ['cudn-sad-east-west', true],
+      ['cudn-isolation-happy-to-sad', true],
+      ['cudn-isolation-sad-to-happy', true],
+      ['service-cluster-ip', true],
+      ['service-cluster-ip-isolated', true],
+      ['service-node-port', true],
+      ['service-load-balancer', true],
     ]);
     const check = (id: string) => result.checks.find((c) => c.id === id)!;
     assert.match(check('east-west').evidence[0]!, /^path: green\/vm-a on ovn-worker2? → green\/webserver on ovn-worker2?: .*\n\$ curl .* http:\/\/203\.203\.0\.\d+:9000\/hostname\nwebserver\nhttp_code=200\n\[exit 0\]/);
@@ -73,11 +81,18 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(check('netpol-blocks-9000').evidence[0]!, /curl: \(28\) Connection timed out after \d+ milliseconds\n\[exit 28\]/);
     assert.match(check('netpol-blocks-9000').observed, /not reached .*blocked after [\d.]+ s, held/);
     assert.match(check('netpol-allows-9001').observed, /reached \(HTTP 200 "new-webserver"/);
+    assert.match(check('service-cluster-ip').observed, /reached \(HTTP 200, \d+ bytes holding "Directory listing for \/"/);
+    assert.match(check('service-load-balancer').evidence[0]!, /^on the sandbox's outside host .*\n\$ curl .* http:\/\/192\.168\.10\.\d+:9000\/\n[\s\S]*Directory listing for \//);
+    assert.match(check('service-node-port').evidence[0]!, /\$ curl .* http:\/\/172\.18\.0\.\d+:3\d{4}\//);
+    assert.match(check('service-cluster-ip-isolated').observed, /not reached \(no connection within the timeout/);
+    assert.equal(result.services?.[0]?.ingressPool, 'dev-env-bgp');
+    assert.equal(result.services?.[0]?.node?.name, 'ovn-worker', 'a NodePort is entered by a worker, as in the talk, not the control plane');
+    assert.match(r.stderr, /✓ \[28\/28\] report/);
     assert.match(r.stderr, /Web UI: http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/cli-json-run/);
-    assert.match(r.stderr, /✓ \[ 2\/19\] ensure-cluster/);
-    assert.match(r.stderr, /✓ \[ 3\/19\] apply-green-network .* 2 objects: 2 created/);
-    assert.match(r.stderr, /✓ \[ 8\/19\] check-east-west .* east-west passed/);
-    assert.match(r.stderr, /✓ \[19\/19\] report/);
+    assert.match(r.stderr, /✓ \[ 2\/28\] ensure-cluster/);
+    assert.match(r.stderr, /✓ \[ 3\/28\] apply-green-network .* 2 objects: 2 created/);
+    assert.match(r.stderr, /✓ \[ 8\/28\] check-east-west .* east-west passed/);
+    assert.match(r.stderr, /✓ \[28\/28\] report/);
   });
 
   it('no secret enters workflow history: not the sandbox token or CA, not a password; only references', async () => {
@@ -118,8 +133,8 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(human.stdout, /PASS netpol-blocks-9000/);
     const list = await cli(['list', '--json'], vars);
     assert.equal(list.exitCode, 0);
-    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string; demo: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'COMPLETED' && w.demo === 'passed (checks 9/9)'));
-    assert.match((await cli(['list'], vars)).stdout, /^WORKFLOW ID +TEMPORAL +DEMO +STARTED +ENDED\n(.*\n)*cli-json-run +COMPLETED +passed \(checks 9\/9\) /m);
+    assert.ok((JSON.parse(list.stdout) as { workflowId: string; state: string; demo: string }[]).some((w) => w.workflowId === 'cli-json-run' && w.state === 'COMPLETED' && w.demo === 'passed (checks 17/17)'));
+    assert.match((await cli(['list'], vars)).stdout, /^WORKFLOW ID +TEMPORAL +DEMO +STARTED +ENDED\n(.*\n)*cli-json-run +COMPLETED +passed \(checks 17\/17\) /m);
     const again = await cli(['run', '--sandbox', '--workflow-id', 'cli-json-run'], vars);
     assert.equal(again.exitCode, 0);
     assert.match(again.stderr, /run cli-json-run has already ended/);
@@ -134,7 +149,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.equal(r.exitCode, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), [join(out, 'report.md'), join(out, 'junit.xml')]);
     assert.match(await readFile(join(out, 'report.md'), 'utf8'), /^# udn-demo run cli-json-run: PASSED/);
-    assert.equal((await readFile(join(out, 'junit.xml'), 'utf8')).match(/<testcase /g)?.length, 9);
+    assert.equal((await readFile(join(out, 'junit.xml'), 'utf8')).match(/<testcase /g)?.length, 17);
     const bad = await cli(['report', 'cli-json-run', '--format', 'pdf'], vars);
     assert.equal(bad.exitCode, 2);
     assert.match(assertOneLineError(bad), /--format must list md, html, json, junit; got "pdf"/);
@@ -176,7 +191,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
   });
 
   it('--ordering fast: independent steps run side by side on the real sandbox (consoles shared), every check passes', async () => {
-    const r = await cli(['run', '--sandbox', '--ordering', 'fast', '--json', '--workflow-id', 'cli-fast'], vars);
+    const r = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--ordering', 'fast', '--json', '--workflow-id', 'cli-fast'], vars);
     assert.equal(r.exitCode, 0, r.stderr);
     const result = JSON.parse(r.stdout) as DemoResult;
     assert.equal(result.status, 'passed');
@@ -200,7 +215,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
         '  probes: { eventuallySeconds: 3, consistentlySeconds: 1 }',
       ].join('\n'),
     );
-    const r = await cli(['run', '--sandbox', '--json', '--config', config, '--workflow-id', 'cli-no-policy'], vars);
+    const r = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--json', '--config', config, '--workflow-id', 'cli-no-policy'], vars);
     assert.equal(r.exitCode, 1, r.stderr);
     const result = JSON.parse(r.stdout) as DemoResult;
     assert.equal(result.steps.find((s) => s.id === 'apply-netpol')?.outcome, 'nothing to apply');
@@ -241,10 +256,18 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.match(worker.stderr(), /worker: stopped/);
   });
 
-  it('teardown removes the namespaces, then with --cluster the sandbox; repeating it removes nothing more', async () => {
+  it("teardown removes both scenarios' namespaces and the CUDNs, then with --cluster the sandbox; repeating it removes nothing more", async () => {
     const first = await cli(['teardown', '--sandbox', '--json'], vars);
     assert.equal(first.exitCode, 0, first.stderr);
-    assert.deepEqual(JSON.parse(first.stdout), { provider: 'sandbox', cluster: 'ovn', removed: ['namespace green', 'namespace blue'] });
+    assert.deepEqual(JSON.parse(first.stdout), {
+      provider: 'sandbox',
+      cluster: 'ovn',
+      removed: [
+        ...['green', 'blue', 'red-namespace', 'blue-namespace', 'green-namespace', 'yellow-namespace'].map((ns) => `namespace ${ns}`),
+        'ClusterUserDefinedNetwork/sad-tenant',
+        'ClusterUserDefinedNetwork/happy-tenant',
+      ],
+    });
     const cluster = await cli(['teardown', '--sandbox', '--cluster', '--json'], vars);
     assert.equal(cluster.exitCode, 0, cluster.stderr);
     assert.deepEqual(JSON.parse(cluster.stdout).removed.at(-1), 'sandbox ovn (its processes and data)');

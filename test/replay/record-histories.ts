@@ -45,6 +45,8 @@ const SCENARIOS: Record<string, DemoRunOptions> = {
       await handle.executeUpdate(decideUpdate, { args: [{ action: 'skip' }] });
     },
   },
+  // The whole talk: both scenarios in one run (recorded when the second one came).
+  'whole-talk': { input: testInput({ operator: { decisionTimeoutSeconds: 600 }, scenarios: ['namespace-isolation', 'cluster-wide'] }) },
   'operated-cancelled': {
     input: operated,
     behaviour: { stuck: { waitReady: 99 } },

@@ -25,7 +25,7 @@ async function replayAll(options: ReplayWorkerOptions) {
 describe('replay of committed histories', { timeout: 120_000 }, () => {
   it('replays every recorded run (passing, retries, failed, skipped checks, child; operator decisions and a cancellation; tenants) with the current workflow code', async () => {
     const results = await replayAll({ workflowBundle: await demoBundle() });
-    assert.ok(results.length >= 11, `expected at least 11 histories, found ${results.length}`);
+    assert.ok(results.length >= 12, `expected at least 12 histories, found ${results.length}`);
     for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error}`);
   });
 

@@ -150,7 +150,7 @@ describe('the Temporal dev server restarts in the middle of a run', { timeout: 6
     try {
       worker = spawnWorker(vars);
       await worker.ready;
-      const started = await cli(['run', '--sandbox', '--detach', '--workflow-id', workflowId], vars);
+      const started = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--detach', '--workflow-id', workflowId], vars);
       assert.equal(started.exitCode, 0, started.stderr);
       const handle = client.workflow.getHandle(workflowId);
       const c = () => clientsFor(join(data, 'sandbox', 'ovn', 'kubeconfig'));

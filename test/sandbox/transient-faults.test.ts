@@ -127,7 +127,7 @@ describe('transient faults at every step: a sandbox run through the real CLI', {
     );
     const started = Date.now();
     const failActivities = Object.entries(FAIL_FIRST).flatMap(([name, n]) => ['--fail-activity', `${name}=${n}`]);
-    r = await cliRun(['run', '--sandbox', '--config', join(dataDir, 'cfg.yaml'), '--json', '--workflow-id', WORKFLOW_ID, ...failActivities], { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: dataDir });
+    r = await cliRun(['run', '--sandbox', '--scenario', 'namespace-isolation', '--config', join(dataDir, 'cfg.yaml'), '--json', '--workflow-id', WORKFLOW_ID, ...failActivities], { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: dataDir });
     took = Date.now() - started;
     result = JSON.parse(r.stdout || '{}') as DemoResult;
   });

@@ -21,7 +21,7 @@ interface RunOptions extends DriveOptions {
 export function registerRun(program: Command): void {
   addDriveOptions(program.command('run').description('start DemoWorkflow (or attach to the open run with --workflow-id) and follow it to the end'))
     .option('--ordering <mode>', "narrative: the seed's order, one step at a time (default); fast: every step as soon as what it needs is done")
-    .option('--scenario <name>', `which part of the talk: ${[...SCENARIO_IDS, 'all'].join(', ')} (all: the whole talk, in its order)`, 'namespace-isolation')
+    .option('--scenario <name>', `which part of the talk: ${[...SCENARIO_IDS, 'all'].join(', ')} (all: the whole talk, in its order)`, 'all')
     .addHelpText('after', `\nScenarios:\n${scenariosHelp()}\n\nExit codes: 0 all checks passed, 1 a check failed, 2 usage/config/input error, 3 infrastructure error.`)
     .action(async (opts: RunOptions) => {
       const scenarios = scenariosOf(opts.scenario);
