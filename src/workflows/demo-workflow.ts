@@ -27,7 +27,7 @@ export async function runDemo(input: DemoInput, order?: readonly string[], opts:
   const byId = new Map(steps.map((s) => [s.id, s]));
   const step = (id: string) => {
     const def = byId.get(id)!;
-    return tracker.run(id, (act) => run.step(def, act), { skippable: def.skippable === true });
+    return tracker.run(id, (act, round) => run.step(def, act, round), { skippable: def.skippable === true });
   };
   const sequence = async () => {
     if (input.ordering === 'fast') await runAsGraph(step, steps);

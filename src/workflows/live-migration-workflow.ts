@@ -5,6 +5,7 @@ import type { ClusterRef } from '../model/cluster.ts';
 import type { WorkloadRef } from '../model/workload.ts';
 import { stepIdsOfKind } from '../scenarios/index.ts';
 import { activitiesFor } from './activity-options.ts';
+import { migrationName } from './migration-name.ts';
 import type { DemoInput } from './demo-input.ts';
 
 export interface LiveMigrationInput extends Pick<DemoInput, 'timeouts' | 'retry'> {
@@ -28,6 +29,8 @@ export interface LiveMigrationResult {
   trafficSkipped?: string;
   /** The largest attempt any of the experiment's activities needed. */
   attempts: number;
+  /** When the traffic capture began (absent in runs before it was recorded). */
+  captureStartedAt?: string;
 }
 
 /**
@@ -69,14 +72,14 @@ export async function LiveMigrationWorkflow(input: LiveMigrationInput): Promise<
     acts(`migrate ${input.server.namespace}/${input.server.name}`).migrateVmi({
       cluster: input.cluster,
       vmi: input.server,
-      migrationName: `${experimentId}-migration`.slice(0, 63).replace(/-+$/, ''),
+      migrationName: migrationName(experimentId),
       timeoutSeconds: 600,
     }),
   );
   const traffic = handle
     ? await unwrap(acts(`collect traffic after a ${input.tailSeconds}s tail`).collectTraffic({ cluster: input.cluster, handle, migration, tailSeconds: input.tailSeconds, guest: input.guest }))
     : null;
-  return { migration, traffic, attempts, ...(trafficSkipped ? { trafficSkipped } : {}) };
+  return { migration, traffic, attempts, ...(trafficSkipped ? { trafficSkipped } : {}), ...(handle ? { captureStartedAt: handle.startedAt } : {}) };
 }
 
 function notImplemented(err: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { executeChild, patched, workflowInfo } from '@temporalio/workflow';
 import { checkFromObservations } from '../analysis/checks.ts';
 import { guestNetworkCheck } from '../analysis/guest-network.ts';
 import { migrationCheck, migrationSummary } from '../analysis/migration-check.ts';
@@ -43,8 +43,8 @@ export class ScenarioRun {
     return this.clusterRef;
   }
 
-  /** Runs one step of the table; returns its one-line outcome. */
-  step(def: StepDef, act: Act): Promise<string> {
+  /** Runs one step of the table (`round`: 1, then one more per operator retry); returns its one-line outcome. */
+  step(def: StepDef, act: Act, round = 1): Promise<string> {
     const a = def.run;
     switch (a.kind) {
       case 'check-tools':
@@ -62,7 +62,7 @@ export class ScenarioRun {
       case 'inspect-network':
         return this.inspectNetwork(def, act, a);
       case 'migrate-under-traffic':
-        return this.liveMigration(def, act, a);
+        return this.liveMigration(def, act, a, round);
       case 'discover-services':
         return this.discoverServices(def, act, a);
       case 'serve-http':
@@ -167,11 +167,14 @@ export class ScenarioRun {
     return `${check.id} ${result.passed ? 'passed' : 'FAILED'}: ${result.observed}`;
   }
 
-  private async liveMigration(def: StepDef, act: Act, a: Of<'migrate-under-traffic'>): Promise<string> {
+  private async liveMigration(def: StepDef, act: Act, a: Of<'migrate-under-traffic'>, round: number): Promise<string> {
     const m = this.input.scenario.migration;
     const server = this.ref(a.server);
+    // A retried migration is a new experiment: its own child, migration object and capture (the
+    // first round keeps the id runs have always used; runs before this retried under it again).
+    const again = round > 1 && patched('migration-per-round') ? `/round-${round}` : '';
     const child = executeChild(LiveMigrationWorkflow, {
-      workflowId: `${workflowInfo().workflowId}/${def.id}`,
+      workflowId: `${workflowInfo().workflowId}/${def.id}${again}`,
       args: [
         {
           cluster: this.cluster,
@@ -188,10 +191,10 @@ export class ScenarioRun {
         },
       ],
     });
-    const { migration, traffic, trafficSkipped } = await act(child.then((r) => ({ attempt: r.attempts, value: r })));
+    const { migration, traffic, trafficSkipped, captureStartedAt } = await act(child.then((r) => ({ attempt: r.attempts, value: r })));
     this.tracker.result.migration = migrationSummary(workloadKey(server), migration, traffic);
     const check = def.checks![0]!;
-    this.tracker.addCheck(migrationCheck(check.id, check.description, migration, traffic, trafficSkipped, m.maxDowntimeMs, def.id));
+    this.tracker.addCheck(migrationCheck(check.id, check.description, migration, traffic, trafficSkipped, m.maxDowntimeMs, def.id, captureStartedAt));
     const kept = migration.addressBefore === migration.addressAfter;
     return `${workloadKey(server)} ${migration.sourceNode} → ${migration.targetNode}, ${migration.addressBefore} kept: ${kept}; ${traffic ? traffic.summary : 'traffic not measured yet'}`;
   }

@@ -38,22 +38,23 @@ export class StepTracker {
    * Runs one step; `body` returns the one-line outcome. A check whose activity has not landed yet
    * (`NotImplemented`) is recorded as skipped and the run goes on, so the steps that do work are
    * exercised; the run can then not pass. Any other failure goes to the operator desk (when the
-   * run has one): retry runs the body again, skip records the step as skipped and goes on;
+   * run has one): retry runs the body again (its round counts from 1), skip records the step as skipped and goes on;
    * otherwise the run ends with the result attached.
    */
-  async run(id: StepId, body: (act: Act) => Promise<string>, opts: { skippable?: boolean } = {}): Promise<void> {
+  async run(id: StepId, body: (act: Act, round: number) => Promise<string>, opts: { skippable?: boolean } = {}): Promise<void> {
     const step = this.step(id);
     const act: Act = async (call) => {
       const { attempt, value } = await call;
       step.attempts = Math.max(step.attempts, attempt);
       return value;
     };
-    for (;;) {
+    // An operator's retry runs the body again as its next round: what it makes anew is named by it.
+    for (let round = 1; ; round++) {
       step.state = 'running';
       step.startedAt ??= now();
       this.publish();
       try {
-        step.outcome = await body(act);
+        step.outcome = await body(act, round);
         step.state = 'succeeded';
         step.attempts = Math.max(step.attempts, 1);
         return;

@@ -23,6 +23,8 @@ export interface FakeBehaviour {
   calls?: (keyof DemoActivities)[];
   /** The MTU the guest's eth0 reports (OVN-Kubernetes sets 1400). */
   guestMtu?: number;
+  /** Every migrateVmi call's migration name, in order. */
+  migrations?: string[];
 }
 
 const ADDRESSES: Record<string, { ip: string; node: string }> = {
@@ -150,6 +152,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
       return { experimentId: req.experimentId, server: req.server, client: req.client, serverAddress: req.serverAddress, port: req.port, startedAt: new Date().toISOString(), restarted: false };
     },
     async migrateVmi(req) {
+      b.migrations?.push(req.migrationName);
       await enter('migrateVmi');
       const { ip, node } = where(req.vmi);
       return { migrationName: req.migrationName, sourceNode: node, targetNode: node === 'ovn-worker' ? 'ovn-worker2' : 'ovn-worker', startedAt: new Date().toISOString(), endedAt: new Date().toISOString(), addressBefore: ip, addressAfter: ip };

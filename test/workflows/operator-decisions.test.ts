@@ -66,6 +66,24 @@ describe('a step that fails for good waits for an operator', { timeout: 240_000 
     assert.equal(calls.filter((c) => c === 'applyManifests').length, 5, 'nothing before the failed step ran again');
   });
 
+  it('retrying live-migration migrates again: a child of its own for the round, a new migration object, and the run passes', async () => {
+    const migrations: string[] = [];
+    const { outcome, workflowId } = await runDemoWithFakes(server.env, {
+      input: operated(),
+      behaviour: { migrations, stuck: { migrateVmi: 1 } },
+      during: async (handle) => {
+        await waitingAt(handle, 'live-migration');
+        await handle.executeUpdate(decideUpdate, { args: [{ action: 'retry', step: 'live-migration' }] });
+      },
+    });
+    assert.ok(!(outcome instanceof Error), String(outcome));
+    assert.equal(outcome.status, 'passed');
+    assert.equal(migrations.length, 2);
+    assert.notEqual(migrations[0], migrations[1], 'the retry does not find the failed migration again');
+    const status = async (id: string) => (await server.env.client.workflow.getHandle(id).describe()).status.name;
+    assert.deepEqual([await status(`${workflowId}/live-migration`), await status(`${workflowId}/live-migration/round-2`)], ['FAILED', 'COMPLETED']);
+  });
+
   it('skip records the step as skipped and goes on; the run cannot pass, and the rest still runs', async () => {
     const { outcome, workflowId } = await runDemoWithFakes(server.env, {
       input: operated(),
