@@ -6,7 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError } from '../errors.ts';
 import { locateTemporalCli } from './temporal-binary.ts';
-import { isAlive, stopGroup } from '../host/processes.ts';
+import { isAlive, lastLogLine, stopGroup } from '../host/processes.ts';
 import { isListening } from '../host/tcp-probe.ts';
 
 export interface DevServerOptions {
@@ -119,7 +119,7 @@ export async function stopDevServer(opts: DevServerOptions = defaultDevServer): 
 async function waitUntilServing(opts: DevServerOptions, pid: number, log: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) throw new InfrastructureError(`the Temporal dev server exited during start-up; see ${log}`);
+    if (!isAlive(pid)) throw new InfrastructureError(`the Temporal dev server exited during start-up${lastLogLine(log)}; see ${log}`);
     if ((await isListening(opts.host, opts.port)) && (await isListening(opts.host, opts.uiPort))) return;
     await sleep(200);
   }

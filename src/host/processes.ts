@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -19,11 +19,24 @@ export function spawnLogged(command: string, args: string[], logFile: string): C
 export async function waitFor(what: string, child: ChildProcess, probe: () => Promise<boolean>, timeoutMs: number, logFile: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) during start-up; see ${logFile}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) during start-up${lastLogLine(logFile)}; see ${logFile}`);
     if (await probe()) return;
     await sleep(200);
   }
   throw new Error(`${what} was not ready within ${timeoutMs / 1000} s; see ${logFile}`);
+}
+
+/**
+ * The last non-empty line of a log, as ": <line>" (or "" when there is none), so an error about
+ * a process that died says why without sending the reader to a file a test may already have removed.
+ */
+export function lastLogLine(logFile: string): string {
+  try {
+    const line = readFileSync(logFile, 'utf8').trimEnd().split('\n').at(-1)?.trim() ?? '';
+    return line ? `: ${line.length > 300 ? `${line.slice(0, 300)}…` : line}` : '';
+  } catch {
+    return '';
+  }
 }
 
 export function isAlive(pid: number): boolean {

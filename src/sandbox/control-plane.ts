@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import getPort from 'get-port';
+import { freePort } from '../host/free-port.ts';
 import { spawnLogged, waitFor } from '../host/processes.ts';
 import { isListening } from '../host/tcp-probe.ts';
 import type { ControlPlaneBinaries } from './binaries.ts';
@@ -34,7 +34,7 @@ export async function startControlPlane(dir: string, bin: ControlPlaneBinaries, 
   await mkdir(logs, { recursive: true });
   const pki = join(dir, 'pki');
   const creds = await createCredentials(pki);
-  const [etcdPort, peerPort, apiPort] = [await getPort(), await getPort(), await getPort()];
+  const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
 
   const etcdLog = join(logs, 'etcd.log');
   const etcd = spawnLogged(bin.etcd, [

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import getPort from 'get-port';
+import { freePort } from '../../src/host/free-port.ts';
 import { startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { sandboxDown } from '../../src/sandbox/index.ts';
@@ -48,7 +48,7 @@ describe(`chaos: ${RUNS} runs, worker SIGKILLed at random moments, dev server re
   before(async () => {
     say(`seed ${SEED} (CHAOS_SEED=${SEED} replays these choices), ${RUNS} runs`);
     data = await mkdtemp(join(tmpdir(), 'udn-chaos-'));
-    dev = { host: '127.0.0.1', port: await getPort(), uiPort: await getPort(), namespace: 'default', dir: join(data, 'dev-server') };
+    dev = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), namespace: 'default', dir: join(data, 'dev-server') };
     vars = { TEMPORAL_ADDRESS: `${dev.host}:${dev.port}`, UDN_DEMO_DATA_DIR: data };
     await startDevServer(dev, () => undefined);
     connection = await Connection.connect({ address: vars.TEMPORAL_ADDRESS });

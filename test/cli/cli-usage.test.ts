@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import getPort from 'get-port';
+import { freePort } from '../../src/host/free-port.ts';
 import { assertOneLineError, cli } from '../helpers/cli.ts';
 
 describe('udn-demo usage and input errors (no server needed)', { timeout: 300_000 }, () => {
@@ -35,7 +35,7 @@ describe('udn-demo usage and input errors (no server needed)', { timeout: 300_00
   }
 
   it('exits 3 with one line when the configured Temporal server is unreachable', async () => {
-    const port = await getPort();
+    const port = await freePort();
     const r = await cli(['run', '--sandbox'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
     assert.equal(r.exitCode, 3, r.stderr);
     assert.match(r.stderr, new RegExp(`udn-demo: cannot reach the Temporal server at 127\\.0\\.0\\.1:${port}`));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import getPort from 'get-port';
+import { freePort } from '../../src/host/free-port.ts';
 import { devServerStatus, startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
 import { isListening } from '../../src/host/tcp-probe.ts';
 import { runDemoOnClient } from '../helpers/demo-harness.ts';
@@ -14,7 +14,7 @@ const quiet = () => undefined;
 describe('embedded dev server: start, Web UI, persistence, stop', { timeout: 180_000 }, () => {
   let opts: DevServerOptions;
   before(async () => {
-    opts = { host: '127.0.0.1', port: await getPort(), uiPort: await getPort(), namespace: 'default', dir: await mkdtemp(join(tmpdir(), 'udn-devserver-')) };
+    opts = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), namespace: 'default', dir: await mkdtemp(join(tmpdir(), 'udn-devserver-')) };
   });
   after(async () => {
     await stopDevServer(opts);

@@ -6,7 +6,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { execa } from 'execa';
-import getPort from 'get-port';
+import { freePort } from '../../src/host/free-port.ts';
 import { fileURLToPath } from 'node:url';
 import { startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
 import { isListening } from '../../src/host/tcp-probe.ts';
@@ -51,7 +51,7 @@ describe('the Temporal dev server restarts in the middle of a run', { timeout: 6
     // be told other ports (it always uses 7233/8233), so the server starts through the function it
     // calls; the directory is the one `udn-demo dev-server` uses for this data dir, so the CLI's
     // `dev-server stop` finds it by its pidfile.
-    dev = { host: '127.0.0.1', port: await getPort(), uiPort: await getPort(), namespace: 'default', dir: join(data, 'dev-server') };
+    dev = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), namespace: 'default', dir: join(data, 'dev-server') };
     vars = { TEMPORAL_ADDRESS: `${dev.host}:${dev.port}`, UDN_DEMO_DATA_DIR: data };
     await startDevServer(dev, quiet);
     connection = await Connection.connect({ address: vars.TEMPORAL_ADDRESS });

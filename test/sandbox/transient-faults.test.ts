@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execa } from 'execa';
-import getPort from 'get-port';
+import { freePort } from '../../src/host/free-port.ts';
 import { locateTemporalCli } from '../../src/client/temporal-binary.ts';
 import type { DemoResult } from '../../src/model/result.ts';
 import { sandboxDown } from '../../src/sandbox/index.ts';
@@ -110,7 +110,7 @@ describe('transient faults at every step: a sandbox run through the real CLI', {
     // A test server of our own with its Web UI on, so the UI's API can be read back.
     installRuntime(TEST_SDK_LOG);
     const { path } = await locateTemporalCli({ log: () => undefined });
-    uiPort = await getPort();
+    uiPort = await freePort();
     env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1', uiPort } });
     dataDir = await mkdtemp(join(tmpdir(), 'udn-transient-'));
     await writeFile(
