@@ -1,6 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { InfrastructureError, InputError, PreflightError, errorMessage } from '../errors.ts';
+import { ClusterBusy } from '../cluster/run-lease.ts';
 import { keepAlive } from './heartbeat.ts';
+import { checkActivityInput } from './input-gate.ts';
 import type { Attempted, Instrumented } from '../model/activities.ts';
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
@@ -9,8 +11,9 @@ type AnyActivity = (...args: never[]) => Promise<unknown>;
 export type InjectedFailures = Readonly<Record<string, number>>;
 
 /**
- * Wraps activity bodies once, at registration: each result carries its attempt number, and
- * errors are classified in one place (what a retry can fix, and what it cannot).
+ * Wraps activity bodies once, at registration: each input passes the one gate (names, paths,
+ * what reaches a shell), each result carries its attempt number, and errors are classified in
+ * one place (what a retry can fix, and what it cannot).
  */
 export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A, inject: InjectedFailures = {}): Instrumented<A> {
   checkInjectedFailures(inject, Object.keys(impls));
@@ -27,6 +30,7 @@ export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A, 
         }
         const stop = keepAlive(Context.current());
         try {
+          checkActivityInput(name, args);
           return { attempt, value: await fn(...args) };
         } catch (err) {
           throw classify(err, attempt);
@@ -56,6 +60,7 @@ export function classify(err: unknown, attempt: number): Error {
   if (err instanceof InputError) return ApplicationFailure.create({ type: 'InvalidInput', message: err.message, nonRetryable: true, details });
   if (err instanceof Error && err.name === 'MigrationFailed') return ApplicationFailure.create({ type: 'MigrationFailed', message: err.message, nonRetryable: true, details });
   if (err instanceof Error && err.name === 'WaitTimeout') return ApplicationFailure.create({ type: 'NotReady', message: err.message, nonRetryable: true, details });
+  if (err instanceof ClusterBusy) return ApplicationFailure.create({ type: 'ClusterBusy', message: `${err.message}; one run per cluster: wait for it, or cancel it with \`udn-demo cancel ${err.holder.holder}\``, nonRetryable: true, details });
   if (err instanceof PreflightError) return ApplicationFailure.create({ type: 'PreflightFailed', message: err.message, nonRetryable: true, details });
   if (err instanceof InfrastructureError) return ApplicationFailure.create({ type: 'Infrastructure', message: err.message, details });
   return ApplicationFailure.create({ type: err instanceof Error ? err.name : 'Error', message: errorMessage(err), details, cause: err instanceof Error ? err : undefined });

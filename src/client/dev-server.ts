@@ -7,6 +7,7 @@ import { paths } from '../config/paths.ts';
 import { InfrastructureError } from '../errors.ts';
 import { locateTemporalCli } from './temporal-binary.ts';
 import { isAlive, lastLogLine, stopGroup } from '../host/processes.ts';
+import { identify, verify, type ProcessIdentity, type RecordedProcess, type Verdict } from '../host/process-identity.ts';
 import { isListening } from '../host/tcp-probe.ts';
 
 export interface DevServerOptions {
@@ -27,17 +28,21 @@ export const defaultDevServer: DevServerOptions = {
   },
 };
 
-interface PidRecord {
-  pid: number;
+interface PidRecord extends ProcessIdentity {
   port: number;
   uiPort: number;
   binary: string;
   startedAt: string;
 }
 
+/** A pidfile as read back: one written by an older udn-demo has no identity. */
+type StoredPidRecord = Omit<PidRecord, keyof ProcessIdentity> & RecordedProcess;
+
 export interface DevServerStatus {
   state: 'running' | 'stopped' | 'foreign';
   pid?: number;
+  /** Why the pidfile's process, which is running, is not taken for our server. */
+  staleRecord?: string;
   address: string;
   webUi: string;
   database: string;
@@ -52,17 +57,20 @@ const files = (dir: string) => ({
 
 /**
  * The embedded Temporal dev server: `temporal server start-dev` detached, with its SQLite file in
- * the user data dir so recorded runs survive a restart. A pidfile lets stop and status find it.
+ * the user data dir so recorded runs survive a restart. A pidfile lets stop and status find it;
+ * it records the process's identity, so a pid the kernel has since given to another process is
+ * never taken for the server (nor signalled).
  */
 export async function devServerStatus(opts: DevServerOptions = defaultDevServer): Promise<DevServerStatus> {
   const f = files(opts.dir);
-  const record = await readPidRecord(f.pidfile);
-  const alive = record !== undefined && isAlive(record.pid);
+  const { record, verdict } = await readPidRecord(f.pidfile);
+  const ours = verdict.state === 'ours' && record?.port === opts.port;
   const listening = await isListening(opts.host, opts.port);
-  const state = alive && listening ? 'running' : listening ? 'foreign' : 'stopped';
+  const state = ours && listening ? 'running' : listening ? 'foreign' : 'stopped';
   return {
     state,
-    ...(alive && record ? { pid: record.pid } : {}),
+    ...(ours && record ? { pid: record.pid } : {}),
+    ...(verdict.state === 'stale' ? { staleRecord: `${f.pidfile} is stale: ${verdict.why}` } : {}),
     address: `${opts.host}:${opts.port}`,
     webUi: `http://${opts.host}:${opts.uiPort}`,
     database: f.database,
@@ -96,24 +104,31 @@ export async function startDevServer(
   const child = spawn(binary.path, args, { detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   child.unref();
-  if (child.pid === undefined) throw new InfrastructureError(`could not start ${binary.path}; see ${f.log}`);
-  const record: PidRecord = { pid: child.pid, port: opts.port, uiPort: opts.uiPort, binary: binary.path, startedAt: new Date().toISOString() };
+  // Read at once: until the child is reaped, /proc keeps its entry even if it has already exited.
+  const identity = child.pid === undefined ? undefined : identify(child.pid);
+  if (identity === undefined) throw new InfrastructureError(`could not start ${binary.path}${lastLogLine(f.log)}; see ${f.log}`);
+  const record: PidRecord = { ...identity, port: opts.port, uiPort: opts.uiPort, binary: binary.path, startedAt: new Date().toISOString() };
   await writeFile(f.pidfile, JSON.stringify(record, null, 2));
-  await waitUntilServing(opts, child.pid, f.log);
+  await waitUntilServing(opts, identity.pid, f.log);
   log(`temporal dev server: gRPC ${opts.host}:${opts.port}, Web UI http://${opts.host}:${opts.uiPort}, database ${f.database}`);
   return devServerStatus(opts);
 }
 
-export async function stopDevServer(opts: DevServerOptions = defaultDevServer): Promise<'stopped' | 'not-running'> {
+/**
+ * Stops the server the pidfile names, if it is still that process. A stale record (its pid now
+ * another process, or written by an older udn-demo without an identity) is removed and `log` says
+ * why nothing was signalled.
+ */
+export async function stopDevServer(
+  opts: DevServerOptions = defaultDevServer,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<'stopped' | 'not-running' | 'stale'> {
   const f = files(opts.dir);
-  const record = await readPidRecord(f.pidfile);
-  if (!record || !isAlive(record.pid)) {
-    await rm(f.pidfile, { force: true });
-    return 'not-running';
-  }
-  await stopGroup(record.pid);
+  const { record, verdict } = await readPidRecord(f.pidfile);
+  if (record && verdict.state === 'ours') await stopGroup(record.pid);
   await rm(f.pidfile, { force: true });
-  return 'stopped';
+  if (verdict.state === 'stale') log(`temporal dev server: ${f.pidfile} is stale: ${verdict.why}; that process was not signalled and the record is removed`);
+  return verdict.state === 'ours' ? 'stopped' : verdict.state === 'stale' ? 'stale' : 'not-running';
 }
 
 async function waitUntilServing(opts: DevServerOptions, pid: number, log: string): Promise<void> {
@@ -127,10 +142,12 @@ async function waitUntilServing(opts: DevServerOptions, pid: number, log: string
   throw new InfrastructureError(`the Temporal dev server did not listen on ${opts.host}:${opts.port} within 60 s; see ${log}`);
 }
 
-async function readPidRecord(pidfile: string): Promise<PidRecord | undefined> {
+async function readPidRecord(pidfile: string): Promise<{ record?: StoredPidRecord; verdict: Verdict }> {
+  let record: StoredPidRecord;
   try {
-    return JSON.parse(await readFile(pidfile, 'utf8')) as PidRecord;
+    record = JSON.parse(await readFile(pidfile, 'utf8')) as StoredPidRecord;
   } catch {
-    return undefined;
+    return { verdict: { state: 'gone' } };
   }
+  return { record, verdict: verify(record) };
 }

@@ -22,6 +22,14 @@ const network = z.strictObject({
 });
 
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+/**
+ * A variable the worker reads because workflow input names it: only ours, so a run cannot make
+ * the worker type someone else's secret (AWS_SECRET_ACCESS_KEY, TEMPORAL_API_KEY) into a console.
+ */
+const workerEnvVarName = envVarName.regex(/^UDN_DEMO_[A-Z0-9_]+$/, 'must be a variable of ours: UDN_DEMO_ and capitals, digits or "_" (the worker reads it)');
+
+/** A host name or an IPv4 address, as typed into a guest's shell: nothing a shell would read as syntax. */
+const hostName = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'must be a host name or an IPv4 address');
 
 /** How the guests' serial consoles are logged into. */
 const guest = z.strictObject({
@@ -30,7 +38,7 @@ const guest = z.strictObject({
    * The password never enters config or workflow history: this names the environment variable
    * the worker reads it from. Unset, the worker uses the password the seed's cloud-init sets.
    */
-  passwordEnv: envVarName.default('UDN_DEMO_GUEST_PASSWORD'),
+  passwordEnv: workerEnvVarName.default('UDN_DEMO_GUEST_PASSWORD'),
 });
 
 /** Probe timing: deny expectations hold only after "eventually" and then "consistently". */
@@ -75,7 +83,7 @@ const scenario = z
     blue: network.default({ namespace: 'blue', subnet: '192.168.0.0/16' }),
     webserverPort: port.default(9000),
     newWebserverPort: port.default(9001),
-    egressHost: z.string().min(1).default('www.google.com'),
+    egressHost: hostName.default('www.google.com'),
     /** The node the seed pins its web servers to (kind.sh's first worker). */
     webserverNode: dns1123Label.default('ovn-worker'),
     images: z
@@ -126,7 +134,11 @@ export type OperatorConfig = z.infer<typeof operator>;
 
 /** The real cluster: ovn-kubernetes' contrib/kind.sh at a pinned commit (see README, "The real cluster"). */
 const kind = z.strictObject({
-  ovnKubernetesRepo: z.string().min(1).default('https://github.com/ovn-kubernetes/ovn-kubernetes.git'),
+  /** The worker runs this checkout's kind.sh: an https URL, or a local clone by absolute path. */
+  ovnKubernetesRepo: z
+    .string()
+    .regex(/^(https:\/\/[^\s]+|\/[^\0]*)$/, 'must be an https:// URL or an absolute path to a local clone')
+    .default('https://github.com/ovn-kubernetes/ovn-kubernetes.git'),
   /** The demo's era (2025-01-31): its kind.sh takes `-ic`; since 2026-04 kind.sh is kind-helm.sh, which rejects it. */
   ovnKubernetesCommit: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full 40-character commit hash').default('eb3eeeba5d0cf08bfa15963fd434975b5d854f3d'),
   /** KubeVirt v1.5.0 broke TCP across live migration on a primary UDN (ovn-kubernetes #5116); v1.4.0 is the demo's. */
@@ -182,6 +194,9 @@ export function tenantListIssues(list: readonly { namespace: string; subnet: str
   });
   return issues;
 }
+
+/** The pieces of the config that activities receive, for the worker's input gate (src/activities/input-gate.ts). */
+export const inputSchemas = { dns1123Label, hostName, scenario, guest, probes, kind, sandbox };
 
 export const configSchema = z.strictObject({
   temporal: temporal.default(() => temporal.parse({})),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * A process as the kernel knows it: a pid alone is reused (after a reboot, or once the pid space
@@ -11,17 +11,19 @@ export interface ProcessIdentity {
   bootId: string;
 }
 
+/** A pid as read back from a file: records written before udn-demo kept identities lack the rest. */
+export type RecordedProcess = Pick<ProcessIdentity, 'pid'> & Partial<ProcessIdentity>;
+
 function bootId(): string {
   return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
 }
 
-function startTicks(pid: number): number | undefined {
+/** /proc/<pid>/stat from field 3 (state) on, or undefined when no process has that pid. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces or ")": count from the last ")".
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]);
-    return Number.isFinite(ticks) ? ticks : undefined;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
@@ -29,16 +31,52 @@ function startTicks(pid: number): number | undefined {
 
 /** The identity of a running process, or undefined when no process has that pid. */
 export function identify(pid: number): ProcessIdentity | undefined {
-  const ticks = startTicks(pid);
-  return ticks === undefined ? undefined : { pid, startTicks: ticks, bootId: bootId() };
+  const ticks = Number(statFields(pid)?.[19]);
+  return Number.isFinite(ticks) ? { pid, startTicks: ticks, bootId: bootId() } : undefined;
 }
 
 /**
  * True only when the process recorded is the one running under that pid now. A record without
  * a start time (written by an older udn-demo) is not trusted: signalling it could hit a stranger.
  */
-export function isSameProcess(recorded: Partial<ProcessIdentity> & { pid: number }): boolean {
-  if (recorded.startTicks === undefined || recorded.bootId === undefined) return false;
-  const now = identify(recorded.pid);
-  return now !== undefined && now.startTicks === recorded.startTicks && now.bootId === recorded.bootId;
+export function isSameProcess(recorded: RecordedProcess): boolean {
+  return verify(recorded).state === 'ours';
+}
+
+/**
+ * What a recorded pid names now: the process recorded ("ours"), nothing ("gone"), or a process
+ * that is not, or cannot be shown to be, the one recorded ("stale", with why, to tell the user).
+ */
+export type Verdict = { state: 'ours' } | { state: 'gone' } | { state: 'stale'; why: string };
+
+export function verify(recorded: RecordedProcess): Verdict {
+  const { pid } = recorded;
+  const now = identify(pid);
+  if (now === undefined) return { state: 'gone' };
+  if (recorded.startTicks === undefined || recorded.bootId === undefined) {
+    return { state: 'stale', why: `pid ${pid} was recorded without its start time (by an older udn-demo), so it may be another process that was given the same number; check it with \`ps -p ${pid}\`` };
+  }
+  if (now.bootId !== recorded.bootId) return { state: 'stale', why: `pid ${pid} was recorded before the machine last booted, so it is another process now` };
+  if (now.startTicks !== recorded.startTicks) return { state: 'stale', why: `pid ${pid} is now another process (it started at another time than the one recorded)` };
+  return { state: 'ours' };
+}
+
+/** The live members of a process group (zombies left out: they run nothing and cannot be signalled). */
+export function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      const fields = statFields(pid);
+      return fields !== undefined && fields[0] !== 'Z' && Number(fields[2]) === pgid;
+    });
+}
+
+/** True when the process was started with `name=value` in its environment (inherited from whoever marked it). */
+export function startedWith(pid: number, name: string, value: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`${name}=${value}`);
+  } catch {
+    return false;
+  }
 }

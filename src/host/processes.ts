@@ -60,6 +60,8 @@ export function groupAlive(pgid: number): boolean {
 
 /** SIGTERM the whole group, then SIGKILL what is left after `graceMs`. */
 export async function stopGroup(pgid: number, graceMs = 10_000): Promise<void> {
+  // kill(-1) reaches every process we may signal and kill(-0) our own group: no recorded group is either.
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`refusing to signal process group ${pgid}`);
   const signal = (s: NodeJS.Signals) => {
     try {
       process.kill(-pgid, s);

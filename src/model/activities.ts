@@ -24,6 +24,8 @@ export interface DemoActivities {
   collectTraffic(req: CollectTrafficRequest): Promise<TrafficReport>;
   writeReport(req: WriteReportRequest): Promise<ReportFiles>;
   cleanupRun(req: CleanupRequest): Promise<CleanupRecord>;
+  claimCluster(req: LeaseRequest): Promise<LeaseClaim>;
+  releaseCluster(req: LeaseRequest): Promise<boolean>;
 }
 
 export interface PreflightRequest {
@@ -252,6 +254,19 @@ export interface CleanupRequest extends EnsureClusterRequest {
   /** The ClusterUserDefinedNetworks the run applied (absent in runs before there were any). */
   clusterNetworks?: string[];
   removeCluster: boolean;
+  /** The cancelled run: what it removes is left alone when another run holds the cluster (absent in older runs). */
+  holder?: string;
+}
+
+/** One run per cluster: the run (`holder`, its workflow id) that may change the cluster's demo objects. */
+export interface LeaseRequest {
+  cluster: ClusterRef;
+  holder: string;
+  /** The one earlier holder this run may replace: a run the person checked has ended (`--take-over`). */
+  takeOver?: string;
+}
+export interface LeaseClaim {
+  outcome: 'claimed' | 'held' | 'taken-over';
 }
 
 /** An activity result with the attempt that produced it, so steps can report their retries. */
@@ -265,4 +280,4 @@ export type Instrumented<A> = {
 };
 
 /** Failure types a retry cannot fix; workflows list them as non-retryable too. */
-export const NON_RETRYABLE_TYPES = ['NotImplemented', 'InvalidInput', 'PreflightFailed', 'NotReady', 'MigrationFailed'] as const;
+export const NON_RETRYABLE_TYPES = ['NotImplemented', 'InvalidInput', 'PreflightFailed', 'NotReady', 'MigrationFailed', 'ClusterBusy'] as const;

@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupAlive, isAlive, stopGroup } from '../host/processes.ts';
+import { groupAlive, stopGroup } from '../host/processes.ts';
+import { groupMembers, identify, startedWith, verify } from '../host/process-identity.ts';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError, InterruptedError } from '../errors.ts';
 import type { LocateOptions } from '../host/binaries.ts';
 import { locateControlPlaneBinaries } from './binaries.ts';
-import { readState, supervisorLog, writeState, type EmulationOptions, type SandboxState } from './state.ts';
+import { lockSandboxStart } from './start-lock.ts';
+import { readState, recordedSupervisor, stateFile, supervisorFields, supervisorLog, writeState, type EmulationOptions, type StoredState } from './state.ts';
 
 export interface SandboxStatus {
   state: 'absent' | 'starting' | 'ready' | 'stale' | 'failed';
@@ -18,6 +20,8 @@ export interface SandboxStatus {
   server?: string;
   pgid?: number;
   error?: string;
+  /** Why the processes state.json names are not taken for the sandbox's, when some are running. */
+  staleRecord?: string;
   emulation?: EmulationOptions;
 }
 
@@ -26,14 +30,41 @@ export function sandboxDir(name = 'ovn'): string {
   return join(paths.dataDir, 'sandbox', name);
 }
 
+/**
+ * Set to the sandbox's directory in its supervisor's environment, and so inherited by every process
+ * of the sandbox: once the supervisor is gone, it is how its orphans are told from processes that
+ * have since been given their process group's number.
+ */
+export const SANDBOX_MARK = 'UDN_DEMO_SANDBOX';
+
+type Processes = { state: 'ours'; supervised: boolean } | { state: 'gone' } | { state: 'stale'; why: string };
+
+/** Whether the processes state.json names are the sandbox's, with or without their supervisor. */
+function processesOf(dir: string, s: StoredState): Processes {
+  const supervisor = verify(recordedSupervisor(s));
+  if (supervisor.state === 'ours') return { state: 'ours', supervised: true };
+  // While any process of a group lives, the kernel gives its number to no new process: a pid
+  // held by another process means the group (if any) is not the sandbox's.
+  if (supervisor.state === 'stale') return supervisor;
+  const members = groupMembers(s.pgid);
+  if (members.length === 0) return { state: 'gone' };
+  const strangers = members.filter((pid) => !startedWith(pid, SANDBOX_MARK, resolve(dir)));
+  if (strangers.length === 0) return { state: 'ours', supervised: false };
+  return { state: 'stale', why: `the supervisor (pid ${s.pgid}) is gone and its process group holds processes not marked as this sandbox's (pid ${strangers.join(', ')}): an older udn-demo's, or another program's` };
+}
+
+const staleRecord = (dir: string, p: Processes) => (p.state === 'stale' ? `${stateFile(dir)} is stale: ${p.why}` : undefined);
+
 /** What is there: a usable sandbox, one still starting, or leftovers of a crashed one. */
 export async function sandboxStatus(dir = sandboxDir()): Promise<SandboxStatus> {
   const s = await readState(dir);
   if (!s) return { state: 'absent', dir };
-  const alive = groupAlive(s.pgid);
+  const processes = processesOf(dir, s);
+  const alive = processes.state === 'ours';
   // Orphans (etcd, the API server) can outlive a killed supervisor: without it the sandbox is stale.
-  const supervised = isAlive(s.pgid);
-  const base = { dir, pgid: s.pgid, ...(s.kubeconfigPath ? { kubeconfigPath: s.kubeconfigPath } : {}), ...(s.server ? { server: s.server } : {}), ...(s.error ? { error: s.error } : {}), ...(s.emulation ? { emulation: s.emulation } : {}) };
+  const supervised = processes.state === 'ours' && processes.supervised;
+  const stale = staleRecord(dir, processes);
+  const base = { dir, pgid: s.pgid, ...(s.kubeconfigPath ? { kubeconfigPath: s.kubeconfigPath } : {}), ...(s.server ? { server: s.server } : {}), ...(s.error ? { error: s.error } : {}), ...(stale ? { staleRecord: stale } : {}), ...(s.emulation ? { emulation: s.emulation } : {}) };
   if (s.phase === 'failed') return { ...base, state: alive ? 'stale' : 'failed' };
   if (!alive || !supervised || s.phase === 'stopped') return { ...base, state: 'stale' };
   return { ...base, state: s.phase === 'ready' ? 'ready' : 'starting' };
@@ -57,7 +88,7 @@ export interface UpOptions extends LocateOptions {
 export async function sandboxUp(opts: UpOptions = {}): Promise<SandboxStatus> {
   const dir = opts.dir ?? sandboxDir();
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const release = await lock(dir, log);
+  const release = await lockSandboxStart(dir, log);
   try {
     return await upLocked(dir, log, opts);
   } finally {
@@ -81,7 +112,7 @@ async function upLocked(dir: string, log: (line: string) => void, opts: UpOption
   }
   if (current.state !== 'absent') {
     log(`sandbox: cleaning up a ${current.state} sandbox${current.error ? ` (${current.error})` : ''}`);
-    await sandboxDown(dir);
+    await sandboxDown(dir, log);
   }
   const binaries = await locateControlPlaneBinaries({ ...opts, log });
   await mkdir(join(dir, 'logs'), { recursive: true });
@@ -91,12 +122,18 @@ async function upLocked(dir: string, log: (line: string) => void, opts: UpOption
     const tsx = import.meta.resolve('tsx');
     const supervisor = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
     // Its own process group, outliving this CLI: `sandbox down` (or a later `up`) ends it.
-    const child = spawn(process.execPath, ['--import', tsx, supervisor, dir, JSON.stringify(binaries), JSON.stringify(opts.emulation ?? DEFAULT_EMULATION)], { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, ['--import', tsx, supervisor, dir, JSON.stringify(binaries), JSON.stringify(opts.emulation ?? DEFAULT_EMULATION)], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, [SANDBOX_MARK]: resolve(dir) },
+    });
     child.unref();
-    if (child.pid === undefined) throw new InfrastructureError('could not start the sandbox supervisor');
-    pgid = child.pid;
+    // Read at once: until the child is reaped, /proc keeps its entry even if it has already exited.
+    const identity = child.pid === undefined ? undefined : identify(child.pid);
+    if (identity === undefined) throw new InfrastructureError(`could not start the sandbox supervisor; see ${supervisorLog(dir)}`);
+    pgid = identity.pid;
     // Recorded before anything else can look: a concurrent or later `up` sees this start, not an empty dir.
-    await writeState(dir, { pgid, phase: 'starting', startedAt: new Date().toISOString() });
+    await writeState(dir, { ...supervisorFields(identity), phase: 'starting', startedAt: new Date().toISOString() });
   } finally {
     closeSync(fd);
   }
@@ -114,56 +151,43 @@ async function waitReady(dir: string, pgid: number, log: (line: string) => void,
   };
   while (Date.now() < deadline) {
     if (signal?.aborted) {
-      await sandboxDown(dir);
+      await sandboxDown(dir, log);
       throw new InterruptedError('sandbox: start interrupted; what had started is stopped and removed');
     }
     await showLog();
-    const state: SandboxState | undefined = await readState(dir);
+    const state = await readState(dir);
     if (state?.phase === 'ready' && state.pgid === pgid) return sandboxStatus(dir);
     if (state?.phase === 'failed' || !groupAlive(pgid)) {
-      await stopGroup(pgid, 2000);
+      await stopProcesses(dir, state, 2000);
       throw new InfrastructureError(`the sandbox failed to start: ${state?.error ?? 'its supervisor died'}; see ${supervisorLog(dir)}`);
     }
     await sleep(200);
   }
-  await stopGroup(pgid);
+  await stopProcesses(dir, await readState(dir));
   throw new InfrastructureError(`the sandbox was not ready within ${timeoutMs / 1000} s; see ${supervisorLog(dir)}`);
 }
 
-/** Stops every process of the sandbox and removes its directory (etcd data, credentials, logs). */
-export async function sandboxDown(dir = sandboxDir()): Promise<'stopped' | 'absent'> {
+/**
+ * Stops every process of the sandbox and removes its directory (etcd data, credentials, logs).
+ * Processes state.json names but that are not shown to be the sandbox's are left alone ('stale',
+ * and `log` says why); the directory is removed all the same.
+ */
+export async function sandboxDown(dir = sandboxDir(), log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<'stopped' | 'absent' | 'stale'> {
   const state = await readState(dir);
-  if (state) await stopGroup(state.pgid);
+  const processes = await stopProcesses(dir, state);
   await rm(dir, { recursive: true, force: true });
+  if (processes?.state === 'stale') {
+    log(`sandbox: ${staleRecord(dir, processes)}; nothing was signalled, and ${dir} is removed`);
+    return 'stale';
+  }
   return state ? 'stopped' : 'absent';
 }
 
-/** One `up` per sandbox at a time; a lock left by a dead process is taken over. */
-async function lock(dir: string, log: (line: string) => void): Promise<() => Promise<void>> {
-  // Beside the directory, not in it: a `down` during `up` removes the directory.
-  await mkdir(dirname(dir), { recursive: true });
-  const path = `${dir}.lock`;
-  const deadline = Date.now() + 600_000;
-  let said = false;
-  for (;;) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(path, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(await readFile(path, 'utf8').catch(() => '0'));
-      if (!holder || !isAlive(holder)) {
-        await rm(path, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new InfrastructureError(`another udn-demo (pid ${holder}) has been starting the sandbox for 10 minutes; see ${supervisorLog(dir)}`);
-      if (!said) log(`sandbox: waiting for another start (pid ${holder}) to finish`);
-      said = true;
-      await sleep(250);
-    }
-  }
+/** Stops the processes `state` names if they are the sandbox's; returns what they were found to be. */
+async function stopProcesses(dir: string, state: StoredState | undefined, graceMs?: number): Promise<Processes | undefined> {
+  const processes = state ? processesOf(dir, state) : undefined;
+  if (state && processes?.state === 'ours') await stopGroup(state.pgid, graceMs);
+  return processes;
 }
 
 function describeEmulation(e: EmulationOptions | undefined): string {

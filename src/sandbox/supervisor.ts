@@ -15,7 +15,8 @@ import { kubeconfigYaml } from './credentials.ts';
 import { startEmulators } from './emulators/index.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { loadFaults } from './emulators/faults.ts';
-import { writeState, type EmulationOptions, type SandboxState } from './state.ts';
+import { supervisorFields, writeState, type EmulationOptions, type SandboxState } from './state.ts';
+import { identify } from '../host/process-identity.ts';
 
 const [dir, binariesJson, optionsJson] = process.argv.slice(2);
 if (!dir || !binariesJson || !optionsJson) {
@@ -25,7 +26,8 @@ if (!dir || !binariesJson || !optionsJson) {
 const options = JSON.parse(optionsJson) as EmulationOptions;
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-const base: SandboxState = { pgid: process.pid, phase: 'starting', startedAt: new Date().toISOString() };
+// Recorded with every state it writes, so that a later reader can tell this process from a stranger given its pid.
+const base: SandboxState = { ...supervisorFields(identify(process.pid)!), phase: 'starting', startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
 let stopping = false;
 let emulators: { stop: () => Promise<void> } | undefined;

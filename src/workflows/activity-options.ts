@@ -36,9 +36,9 @@ function retryPolicy(input: Pick<DemoInput, 'retry'>): RetryPolicy {
   };
 }
 
-/** The cleanup of a cancelled run: not a step of the demo, so its own limit; it heartbeats while namespaces go. */
-export function cleanupActivities(input: Pick<DemoInput, 'retry'>): Instrumented<DemoActivities> {
-  return proxyActivities<Instrumented<DemoActivities>>({ summary: 'cleanup of the cancelled run', startToCloseTimeout: '15m', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry: retryPolicy(input) });
+/** The cleanup of a run (a cancelled run's objects, its hold on the cluster): not a step of the demo, so its own limit; it heartbeats while namespaces go. */
+export function cleanupActivities(input: Pick<DemoInput, 'retry'>, summary = 'cleanup of the cancelled run'): Instrumented<DemoActivities> {
+  return proxyActivities<Instrumented<DemoActivities>>({ summary, startToCloseTimeout: '15m', heartbeatTimeout: HEARTBEAT_TIMEOUT, retry: retryPolicy(input) });
 }
 
 /** Activities proxied with one step's options; the summary names the step in the Web UI. */

@@ -21,6 +21,8 @@ export interface DemoInput {
   sandbox?: Config['sandbox'];
   /** For the kind provider: the pinned ovn-kubernetes and KubeVirt. */
   kind?: KindConfig;
+  /** An ended run still holding the cluster's Lease, which this run may replace (`--take-over`). */
+  takeOver?: string;
 }
 
 export function demoInputFromConfig(config: Pick<Config, 'cluster' | 'scenario' | 'timeouts' | 'retry' | 'operator' | 'ordering' | 'sandbox'>): DemoInput {

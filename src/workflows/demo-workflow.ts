@@ -44,6 +44,9 @@ export async function runDemo(input: DemoInput, order?: readonly string[], opts:
     if (!isCancellation(err)) throw err;
     tracker.cancelled(await CancellationScope.nonCancellable(() => run.cleanup(removeCluster)));
     throw err;
+  } finally {
+    // A cleanup that removed the cluster took its Lease with it.
+    if (!removeCluster) await run.hold.release();
   }
 }
 

@@ -3,8 +3,8 @@ import type { StepId } from '../model/result.ts';
 import type { DecisionAction, DemoResult } from '../model/result.ts';
 import { MEMO_KEY, decideUpdate, type DecisionRequest, type RunMemo } from './operator-messages.ts';
 
-/** Failures no decision can fix within the run: the run fails at once. */
-const FINAL_TYPES: ReadonlySet<string> = new Set(['InvalidInput', 'PreflightFailed']);
+/** Failures no decision can fix within the run: the run fails at once (another run holding the cluster ends on its own time). */
+const FINAL_TYPES: ReadonlySet<string> = new Set(['InvalidInput', 'PreflightFailed', 'ClusterBusy']);
 
 /**
  * Where a step whose retries are spent waits for a person: `retry` runs it again, `skip` records

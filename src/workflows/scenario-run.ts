@@ -12,6 +12,7 @@ import { describeService } from '../analysis/services.ts';
 import type { Scenario, StepAction, StepDef, WorkloadKey } from '../scenarios/types.ts';
 import { activitiesFor, cleanupActivities, stepTimeoutSeconds } from './activity-options.ts';
 import { ensureClusterRequest, preflightRequest, type DemoInput } from './demo-input.ts';
+import { ClusterHold } from './cluster-lease.ts';
 import { LiveMigrationWorkflow } from './live-migration-workflow.ts';
 import { rootFailure, type Act, type StepTracker } from './step-tracker.ts';
 
@@ -32,11 +33,16 @@ export class ScenarioRun {
   /** Cluster-wide networks it has applied: cluster-scoped, so removing the namespaces leaves them. */
   private readonly clusterNetworks = new Set<string>();
 
+  /** One run per cluster: held from the first apply to the run's end. */
+  readonly hold: ClusterHold;
+
   constructor(
     readonly input: DemoInput,
     readonly scenario: Scenario,
     readonly tracker: StepTracker,
-  ) {}
+  ) {
+    this.hold = new ClusterHold(input);
+  }
 
   get cluster(): ClusterRef {
     if (!this.clusterRef) throw new Error('ensure-cluster has not run yet');
@@ -94,6 +100,8 @@ export class ScenarioRun {
   }
 
   private async apply(def: StepDef, act: Act, a: Of<'apply'>): Promise<string> {
+    const claim = this.hold.take(this.cluster, def.id);
+    if (claim) await act(claim);
     for (const ns of a.namespaces) this.namespaces.add(ns);
     for (const n of a.creates.networks ?? []) if (this.scenario.networks.find((x) => x.name === n)?.scope === 'cluster') this.clusterNetworks.add(n);
     const out = await act(this.acts(def, `apply ${a.bundle}`).applyManifests({ cluster: this.cluster, bundle: a.bundle, scenario: this.input.scenario }));
@@ -242,6 +250,7 @@ export class ScenarioRun {
         namespaces: [...this.namespaces],
         ...(this.clusterNetworks.size > 0 ? { clusterNetworks: [...this.clusterNetworks] } : {}),
         removeCluster,
+        holder: workflowInfo().workflowId,
       });
       return value;
     } catch (err) {

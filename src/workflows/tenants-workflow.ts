@@ -5,6 +5,7 @@ import type { IsolationSummary, PhaseTimes, TenantOutcome, TenantsResult } from 
 import { activitiesFor } from './activity-options.ts';
 import { ensureClusterRequest, preflightRequest } from './demo-input.ts';
 import { mapBounded } from './bounded.ts';
+import { ClusterHold } from './cluster-lease.ts';
 import { rootFailure } from './step-tracker.ts';
 import { TenantIsolationWorkflow, type SourceTally, type TenantAddress } from './tenant-isolation-workflow.ts';
 import { TenantWorkflow } from './tenant-workflow.ts';
@@ -34,7 +35,17 @@ export async function TenantsWorkflow(input: TenantsInput): Promise<TenantsResul
   const publish = () => setCurrentDetails(details(result));
   setHandler(tenantsProgressQuery, () => result);
 
-  const cluster = await phase(result, 'cluster', publish, () => ensureCluster(input));
+  const hold = new ClusterHold(input);
+  const cluster = await phase(result, 'cluster', publish, () => ensureCluster(input, hold));
+  try {
+    await rollOutAndProbe(input, cluster, result, publish, workflowId);
+  } finally {
+    await hold.release();
+  }
+  return result;
+}
+
+async function rollOutAndProbe(input: TenantsInput, cluster: ClusterRef, result: TenantsResult, publish: () => void, workflowId: string): Promise<void> {
   await phase(result, 'rollout', publish, () =>
     Promise.all(
       input.tenants.map(async (tenant, i) => {
@@ -49,7 +60,6 @@ export async function TenantsWorkflow(input: TenantsInput): Promise<TenantsResul
   result.status = allReady && iso.passed === iso.pairs && iso.errors.length === 0 ? 'passed' : 'failed';
   result.phase = 'done';
   publish();
-  return result;
 }
 
 function times(): PhaseTimes {
@@ -67,11 +77,12 @@ async function phase<T>(result: TenantsResult, name: 'cluster' | 'rollout' | 'is
   }
 }
 
-async function ensureCluster(input: TenantsInput): Promise<ClusterRef> {
+async function ensureCluster(input: TenantsInput, hold: ClusterHold): Promise<ClusterRef> {
   const { provider, clusterName } = input;
   try {
     await activitiesFor(input, 'preflight', `tools for ${provider}`).preflight(preflightRequest(input));
     const { value } = await activitiesFor(input, 'ensure-cluster', `${provider} cluster ${clusterName}`).ensureCluster(ensureClusterRequest(input));
+    await hold.take(value, 'ensure-cluster');
     return value;
   } catch (err) {
     const failure = rootFailure(err);

@@ -7,9 +7,18 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parse } from 'yaml';
 import type { DemoResult } from '../../src/model/result.ts';
-import { assertOneLineError, cli, spawnCli } from '../helpers/cli.ts';
+import { assertOneLineError, cli, spawnCli, type CliResult } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/temporal-env.ts';
-import { sandboxDown } from '../../src/sandbox/index.ts';
+import { sandboxDown, sandboxStatus } from '../../src/sandbox/index.ts';
+import { kubeConfigFor } from '../../src/cluster/kube.ts';
+import { claimLease, leaseHolder, releaseLease } from '../../src/cluster/run-lease.ts';
+import { eventually } from '../helpers/sandbox.ts';
+
+/** A user error after the CLI's progress lines: the last line of stderr, with no stack trace anywhere. */
+function lastErrorLine(r: CliResult): string {
+  assert.ok(!/\n\s+at /.test(r.stderr) && !r.stderr.includes('node_modules'), `stack trace on stderr:\n${r.stderr}`);
+  return r.stderr.trim().split('\n').at(-1)!;
+}
 
 /**
  * The real CLI with its real activities against a real server and a real sandbox: the whole demo,
@@ -22,6 +31,11 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     env = await startTestServer();
     vars = { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: await mkdtemp(join(tmpdir(), 'udn-cli-')) };
   });
+  /** The run's sandbox, once a run has brought it up. */
+  async function sandboxKubeConfig() {
+    const status = await eventually('the sandbox is up', () => sandboxStatus(join(vars.UDN_DEMO_DATA_DIR!, 'sandbox', 'ovn')), (s) => s.state === 'ready', 60_000);
+    return kubeConfigFor({ provider: 'sandbox', name: 'ovn', kubeconfigPath: status.kubeconfigPath! });
+  }
   after(async () => {
     if (vars) await sandboxDown(join(vars.UDN_DEMO_DATA_DIR!, 'sandbox', 'ovn'));
     await env?.teardown();
@@ -254,6 +268,51 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     const r = await worker.child;
     assert.equal(r.exitCode, 0, worker.stderr());
     assert.match(worker.stderr(), /worker: stopped/);
+  });
+
+  it('one run per cluster: a second run exits 3 naming the open one, teardown is refused while it holds the cluster; after `cancel` the second run passes', async () => {
+    // A worker of its own, whose migrations fail for good: the holder parks at live-migration, open, holding the cluster.
+    const worker = spawnCli(['worker', '--fail-activity', 'migrateVmi=20'], vars, /worker: polling task queue udn-demo/);
+    await worker.ready;
+    try {
+      const holder = await cli(['run', '--sandbox', '--detach', '--scenario', 'namespace-isolation', '--workflow-id', 'cli-holder'], vars);
+      assert.equal(holder.exitCode, 0, holder.stderr);
+      const second = await cli(['run', '--sandbox', '--no-worker', '--workflow-id', 'cli-second'], vars);
+      assert.equal(second.exitCode, 3, second.stderr);
+      assert.match(lastErrorLine(second), /^udn-demo: the sandbox cluster "ovn" is in use by run cli-holder \(open in Temporal since .*\); wait for it to end, or stop it: udn-demo cancel cli-holder$/);
+      await assert.rejects(env.client.workflow.getHandle('cli-second').describe(), /not found/i, 'the refused run was not started');
+      const kc = await sandboxKubeConfig();
+      await eventually('cli-holder claims the cluster at its first apply', () => leaseHolder(kc), (h) => h?.holder === 'cli-holder', 60_000);
+      const teardown = await cli(['teardown', '--sandbox'], vars);
+      assert.equal(teardown.exitCode, 3, teardown.stderr);
+      assert.match(lastErrorLine(teardown), /in use by run cli-holder .*cancel it first.*udn-demo cancel cli-holder$/);
+      const cancelled = await cli(['cancel', 'cli-holder'], vars);
+      assert.equal(cancelled.exitCode, 0, cancelled.stderr);
+      assert.equal(await leaseHolder(kc), undefined, 'the cancelled run let go of the cluster');
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.child;
+    }
+    const after = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--workflow-id', 'cli-second'], vars);
+    assert.equal(after.exitCode, 0, after.stderr);
+    assert.equal(await leaseHolder(await sandboxKubeConfig()), undefined, 'a run that ends lets go');
+  });
+
+  it('a run that ended still holding the cluster is named, with --take-over as the way on; --take-over hands the new run its id', async () => {
+    const kc = await sandboxKubeConfig();
+    // As a run that was terminated leaves it: held by a run Temporal has closed.
+    assert.equal(await claimLease(kc, 'cli-second'), 'claimed');
+    const refused = await cli(['run', '--sandbox', '--detach', '--no-worker', '--workflow-id', 'cli-taker'], vars);
+    assert.equal(refused.exitCode, 3, refused.stderr);
+    assert.match(lastErrorLine(refused), /is still held by run cli-second since \S+, which has ended \(completed\) without letting go; take it over: udn-demo run --take-over$/);
+    const taken = await cli(['run', '--sandbox', '--detach', '--no-worker', '--take-over', '--workflow-id', 'cli-taker'], vars);
+    assert.equal(taken.exitCode, 0, taken.stderr);
+    const handle = env.client.workflow.getHandle('cli-taker');
+    const history = await handle.fetchHistory();
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    assert.equal((JSON.parse(Buffer.from(input.data!).toString()) as { takeOver?: string }).takeOver, 'cli-second');
+    await handle.terminate('test: the take-over was only to be started');
+    assert.equal(await releaseLease(kc, 'cli-second'), true);
   });
 
   it("teardown removes both scenarios' namespaces and the CUDNs, then with --cluster the sandbox; repeating it removes nothing more", async () => {

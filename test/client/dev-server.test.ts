@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../src/host/free-port.ts';
 import { devServerStatus, startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
 import { isListening } from '../../src/host/tcp-probe.ts';
+import { identify } from '../../src/host/process-identity.ts';
+import { isAlive } from '../../src/host/processes.ts';
 import { runDemoOnClient } from '../helpers/demo-harness.ts';
+import { endGroup, spawnStranger } from '../host/strangers.ts';
 
 const quiet = () => undefined;
 
@@ -65,5 +68,40 @@ describe('embedded dev server: start, Web UI, persistence, stop', { timeout: 180
     assert.equal(runs.length, 1, 'the run recorded before the restart is still there');
     assert.equal(await stopDevServer(opts), 'stopped');
     assert.equal(await stopDevServer(opts), 'not-running');
+  });
+});
+
+describe('dev server pidfile: a pid now held by another process is never signalled', () => {
+  let opts: DevServerOptions;
+  let stranger: ReturnType<typeof spawnStranger>;
+  before(async () => {
+    opts = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), namespace: 'default', dir: await mkdtemp(join(tmpdir(), 'udn-devserver-')) };
+  });
+  after(() => rm(opts.dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    stranger = spawnStranger();
+  });
+  afterEach(() => endGroup(stranger.pid));
+
+  const pidfile = () => join(opts.dir, 'temporal.pid.json');
+  const record = (identity: object) => writeFile(pidfile(), JSON.stringify({ ...identity, port: opts.port, uiPort: opts.uiPort, binary: 'temporal', startedAt: new Date().toISOString() }));
+
+  it('stop leaves a live process whose start time differs alone, says the record was stale, and removes it', async () => {
+    const real = identify(stranger.pid)!;
+    await record({ ...real, startTicks: real.startTicks + 1 });
+    assert.notEqual((await devServerStatus(opts)).pid, stranger.pid, 'status does not take it for the server');
+    const lines: string[] = [];
+    assert.equal(await stopDevServer(opts, (l) => lines.push(l)), 'stale');
+    assert.ok(isAlive(stranger.pid), 'the stranger was not signalled');
+    assert.match(lines.join('\n'), new RegExp(`temporal.pid.json is stale: pid ${stranger.pid} is now another process .*not signalled`));
+    await assert.rejects(access(pidfile()), 'the stale record is removed');
+  });
+
+  it('stop leaves the pid of a record without identity (an older udn-demo) alone, and says why', async () => {
+    await record({ pid: stranger.pid });
+    const lines: string[] = [];
+    assert.equal(await stopDevServer(opts, (l) => lines.push(l)), 'stale');
+    assert.ok(isAlive(stranger.pid), 'the stranger was not signalled');
+    assert.match(lines.join('\n'), new RegExp(`pid ${stranger.pid} was recorded without its start time \\(by an older udn-demo\\)`));
   });
 });

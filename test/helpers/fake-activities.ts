@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { paths } from '../../src/config/paths.ts';
 import type { DemoActivities } from '../../src/model/activities.ts';
 import { isOutside, type Probe } from '../../src/model/probe.ts';
 import type { WorkloadRef } from '../../src/model/workload.ts';
@@ -23,6 +25,8 @@ export interface FakeBehaviour {
   calls?: (keyof DemoActivities)[];
   /** The MTU the guest's eth0 reports (OVN-Kubernetes sets 1400). */
   guestMtu?: number;
+  /** Another run holds the cluster: claimCluster fails, not retryably. */
+  clusterBusy?: boolean;
   /** Every migrateVmi call's migration name, in order. */
   migrations?: string[];
 }
@@ -77,7 +81,7 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
     },
     async ensureCluster(req) {
       await enter('ensureCluster');
-      return { provider: req.provider, name: req.clusterName, kubeconfigPath: '/tmp/fake/kubeconfig' };
+      return { provider: req.provider, name: req.clusterName, kubeconfigPath: join(paths.dataDir, 'fake', `${req.clusterName}.kubeconfig`) };
     },
     async applyManifests(req) {
       await enter('applyManifests');
@@ -176,6 +180,15 @@ export function fakeActivities(b: FakeBehaviour = {}): DemoActivities {
     async writeReport() {
       await enter('writeReport');
       return { files: ['/tmp/fake/report.md'] };
+    },
+    async claimCluster() {
+      await enter('claimCluster');
+      if (b.clusterBusy) throw ApplicationFailure.nonRetryable('the cluster is in use by run other-run (since 2026-12-02T10:00:00.000Z)', 'ClusterBusy');
+      return { outcome: 'claimed' };
+    },
+    async releaseCluster() {
+      await enter('releaseCluster');
+      return true;
     },
     async cleanupRun(req) {
       await enter('cleanupRun');

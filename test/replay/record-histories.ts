@@ -47,6 +47,9 @@ const SCENARIOS: Record<string, DemoRunOptions> = {
   },
   // The whole talk: both scenarios in one run (recorded when the second one came).
   'whole-talk': { input: testInput({ operator: { decisionTimeoutSeconds: 600 }, scenarios: ['namespace-isolation', 'cluster-wide'] }) },
+  // One run per cluster (patch `cluster-lease`): claimed before the first apply, let go at the end; and refused.
+  'held-cluster': { input: operated },
+  'cluster-busy': { input: operated, behaviour: { clusterBusy: true } },
   'operated-cancelled': {
     input: operated,
     behaviour: { stuck: { waitReady: 99 } },
@@ -86,6 +89,10 @@ async function main(): Promise<void> {
       await save(env, workflowId);
       await save(env, `${workflowId}/tenant/tenant-01`);
       await save(env, `${workflowId}/isolation/tenant-01`);
+    }
+    // …and with the cluster held (patch `cluster-lease`).
+    if (!(await exists(`${historiesDir}${fileForWorkflowId('tenants-held')}`))) {
+      await save(env, (await runDemoWithFakes(env, { workflowId: 'tenants-held', workflow: { type: 'TenantsWorkflow', input: tenantsInput(2, 2) } })).workflowId);
     }
   } finally {
     await env.teardown();

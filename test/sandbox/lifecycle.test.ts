@@ -2,17 +2,29 @@ import assert from 'node:assert/strict';
 import { access, chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupAlive } from '../../src/host/processes.ts';
+import { groupAlive, isAlive } from '../../src/host/processes.ts';
+import { identify, type RecordedProcess } from '../../src/host/process-identity.ts';
 import { sandboxDown, sandboxStatus, sandboxUp } from '../../src/sandbox/index.ts';
+import { SANDBOX_MARK } from '../../src/sandbox/lifecycle.ts';
+import { lockSandboxStart } from '../../src/sandbox/start-lock.ts';
 import { ETCD, KUBE_CONTROLLER_MANAGER } from '../../src/sandbox/binaries.ts';
 import { locateBinary } from '../../src/host/binaries.ts';
 import { spawnCli } from '../helpers/cli.ts';
 import { freshSandbox } from '../helpers/sandbox.ts';
+import { deadProcess, endGroup, orphanedGroup, spawnStranger } from '../host/strangers.ts';
 
 const quiet = () => undefined;
 const instant = { profile: 'instant', scale: 1 } as const;
+
+/** A sandbox directory whose state.json says `supervisor` leads a ready sandbox. */
+async function forged(supervisor: RecordedProcess): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'udn-sandbox-'));
+  const { pid, ...identity } = supervisor;
+  await writeFile(join(dir, 'state.json'), JSON.stringify({ pgid: pid, ...identity, phase: 'ready', startedAt: new Date().toISOString(), server: 'https://127.0.0.1:1' }));
+  return dir;
+}
 
 describe('sandbox process lifecycle: nothing is left behind, nothing is doubled', { timeout: 240_000 }, () => {
   it('up reports ready and down stops every process and removes the data', async () => {
@@ -78,6 +90,25 @@ describe('sandbox process lifecycle: nothing is left behind, nothing is doubled'
   });
 });
 
+describe('sandbox up over a stale state.json', { timeout: 120_000 }, () => {
+  it('up neither reuses nor signals a sandbox whose supervisor pid is now another process, and starts a fresh one', async () => {
+    const stranger = spawnStranger();
+    try {
+      const real = identify(stranger.pid)!;
+      const dir = await forged({ ...real, startTicks: real.startTicks + 1 });
+      const lines: string[] = [];
+      const fresh = await sandboxUp({ dir, emulation: instant, log: (l) => lines.push(l) });
+      assert.equal(fresh.state, 'ready');
+      assert.notEqual(fresh.pgid, stranger.pid, 'the stranger was not taken for the sandbox');
+      assert.ok(isAlive(stranger.pid), 'the stranger was not signalled');
+      assert.ok(lines.some((l) => l.includes(`state.json is stale: pid ${stranger.pid} is now another process`)), lines.join('\n'));
+      await sandboxDown(dir);
+    } finally {
+      endGroup(stranger.pid);
+    }
+  });
+});
+
 describe('sandbox up interrupted', { timeout: 120_000 }, () => {
   it('Ctrl-C during `sandbox up` stops what had started, removes it, and exits 130', async () => {
     const data = await mkdtemp(join(tmpdir(), 'udn-data-'));
@@ -90,5 +121,105 @@ describe('sandbox up interrupted', { timeout: 120_000 }, () => {
     assert.match(cli.stderr(), /start interrupted; what had started is stopped and removed/);
     assert.equal(groupAlive(pgid), false);
     assert.equal((await sandboxStatus(join(data, 'sandbox', 'ovn'))).state, 'absent');
+  });
+});
+
+describe('sandbox state.json: processes it names are signalled only while they are the sandbox\'s', () => {
+  const started: number[] = [];
+  after(() => started.forEach(endGroup));
+
+  async function downLeavesAlone(dir: string, pid: number, why: RegExp): Promise<void> {
+    const status = await sandboxStatus(dir);
+    assert.equal(status.state, 'stale');
+    assert.match(status.staleRecord ?? '', why);
+    const lines: string[] = [];
+    assert.equal(await sandboxDown(dir, (l) => lines.push(l)), 'stale');
+    assert.ok(groupAlive(pid), 'nothing of that process group was signalled');
+    assert.match(lines.join('\n'), why);
+    assert.match(lines.join('\n'), /nothing was signalled, and .* is removed/);
+    await assert.rejects(access(dir), 'the directory is removed all the same');
+  }
+
+  it('down leaves a live process whose start time differs from the supervisor recorded alone, and says the record was stale', async () => {
+    const stranger = spawnStranger();
+    started.push(stranger.pid);
+    const real = identify(stranger.pid)!;
+    await downLeavesAlone(await forged({ ...real, startTicks: real.startTicks + 1 }), stranger.pid, new RegExp(`state.json is stale: pid ${stranger.pid} is now another process`));
+  });
+
+  it('down leaves the pid of a state written without identity (an older udn-demo) alone, and says why', async () => {
+    const stranger = spawnStranger();
+    started.push(stranger.pid);
+    await downLeavesAlone(await forged({ pid: stranger.pid }), stranger.pid, new RegExp(`pid ${stranger.pid} was recorded without its start time`));
+  });
+
+  it('down leaves a leaderless process group alone when its processes were not started for this sandbox', async () => {
+    const leader = await orphanedGroup();
+    started.push(leader.pid);
+    await downLeavesAlone(await forged(leader), leader.pid, new RegExp(`the supervisor \\(pid ${leader.pid}\\) is gone and its process group holds processes not marked as this sandbox's`));
+  });
+
+  it('down stops the orphans of a dead supervisor, which carry the sandbox\'s mark', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'udn-sandbox-'));
+    const leader = await orphanedGroup({ ...process.env, [SANDBOX_MARK]: dir });
+    started.push(leader.pid);
+    await writeFile(join(dir, 'state.json'), JSON.stringify({ pgid: leader.pid, startTicks: leader.startTicks, bootId: leader.bootId, phase: 'ready', startedAt: new Date().toISOString() }));
+    assert.equal((await sandboxStatus(dir)).state, 'stale', 'without its supervisor the sandbox is not usable');
+    assert.equal(await sandboxDown(dir, quiet), 'stopped');
+    assert.equal(groupAlive(leader.pid), false);
+  });
+});
+
+describe('sandbox start lock', () => {
+  /** Starts `n` lockers within a few ms over `dir`'s lock; returns the most that held it at one time. */
+  async function race(dir: string, n: number): Promise<number> {
+    let holding = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: n }, async () => {
+        // Staggered, as separate processes would be: one may read the lock while another replaces it.
+        await sleep(Math.random() * 4);
+        const release = await lockSandboxStart(dir, quiet);
+        most = Math.max(most, ++holding);
+        await sleep(30);
+        holding--;
+        await release();
+      }),
+    );
+    return most;
+  }
+
+  it('over a lock left by a dead process, concurrent starts take it over one at a time', async () => {
+    const dead = await deadProcess();
+    for (let round = 0; round < 10; round++) {
+      const parent = await mkdtemp(join(tmpdir(), 'udn-lock-'));
+      const dir = join(parent, 'ovn');
+      await writeFile(`${dir}.lock`, JSON.stringify(dead));
+      assert.equal(await race(dir, 4), 1, `round ${round}: two starts held the lock at once`);
+    }
+  });
+
+  it('a second start waits until the first releases, saying for whom', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'udn-lock-')), 'ovn');
+    const release = await lockSandboxStart(dir, quiet);
+    const lines: string[] = [];
+    let second = false;
+    const waiting = lockSandboxStart(dir, (l) => lines.push(l)).then((r) => {
+      second = true;
+      return r;
+    });
+    await sleep(600);
+    assert.equal(second, false, 'the second start waits while the first holds the lock');
+    assert.deepEqual(lines, [`sandbox: waiting for another start (pid ${process.pid}) to finish`]);
+    await release();
+    await (await waiting)();
+  });
+
+  it('a lock holding a bare pid (an older udn-demo) is taken over: its pid cannot be shown to be the holder', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'udn-lock-')), 'ovn');
+    await writeFile(`${dir}.lock`, String(process.ppid));
+    assert.ok(isAlive(process.ppid));
+    const release = await lockSandboxStart(dir, quiet);
+    await release();
   });
 });

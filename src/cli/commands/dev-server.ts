@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { devServerStatus, startDevServer, stopDevServer, type DevServerStatus } from '../../client/dev-server.ts';
+import { defaultDevServer, devServerStatus, startDevServer, stopDevServer, type DevServerStatus } from '../../client/dev-server.ts';
 import { ExitCode } from '../../errors.ts';
 import { info, printJson } from '../io.ts';
 
@@ -15,7 +15,11 @@ export function registerDevServer(program: Command): void {
   dev
     .command('stop')
     .description('stop the dev server this tool started (its database is kept)')
-    .action(async () => info((await stopDevServer()) === 'stopped' ? 'temporal dev server: stopped' : 'temporal dev server: was not running'));
+    .action(async () => {
+      const outcome = await stopDevServer(defaultDevServer, info);
+      // A stale record has been explained in a line of its own.
+      if (outcome !== 'stale') info(outcome === 'stopped' ? 'temporal dev server: stopped' : 'temporal dev server: was not running');
+    });
   dev
     .command('status')
     .description('say whether it is running, and where its database and log are; exit 0 if running, 3 if not')
@@ -33,5 +37,6 @@ function show(s: DevServerStatus, json: boolean | undefined): void {
     return;
   }
   const who = s.state === 'running' ? `running (pid ${s.pid})` : s.state === 'foreign' ? 'a server not started by udn-demo is listening' : 'stopped';
-  process.stdout.write(`temporal dev server: ${who}\n  gRPC     ${s.address}\n  Web UI   ${s.webUi}\n  database ${s.database}\n  log      ${s.log}\n`);
+  const stale = s.staleRecord ? `  pidfile  ${s.staleRecord}\n` : '';
+  process.stdout.write(`temporal dev server: ${who}\n  gRPC     ${s.address}\n  Web UI   ${s.webUi}\n  database ${s.database}\n  log      ${s.log}\n${stale}`);
 }

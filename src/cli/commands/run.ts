@@ -57,9 +57,9 @@ function demoCommand(opts: RunOptions, scenarios: ScenarioId[]): RunCommand<Demo
       loaded.config.ordering = opts.ordering;
     },
     newWorkflowId: (config) => newWorkflowId(config.cluster.provider),
-    start: ({ config, source }) => ({
+    start: ({ config, source }, takeOver) => ({
       workflowType: 'DemoWorkflow',
-      args: [{ ...demoInputFromConfig(config), scenarios }],
+      args: [{ ...demoInputFromConfig(config), scenarios, ...(takeOver ? { takeOver } : {}) }],
       staticSummary: `udn-demo on the ${config.cluster.provider} cluster "${config.cluster.name}"`,
       staticDetails: [
         `Config: ${source}`,

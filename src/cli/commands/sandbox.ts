@@ -37,7 +37,11 @@ export function registerSandbox(program: Command): void {
     .command('down')
     .description('stop every sandbox process and delete its data')
     .option('--name <cluster>', 'cluster name', 'ovn')
-    .action(async (opts: { name: string }) => info((await sandboxDown(dirFor(opts.name))) === 'stopped' ? 'sandbox: stopped and removed' : 'sandbox: there was none'));
+    .action(async (opts: { name: string }) => {
+      const outcome = await sandboxDown(dirFor(opts.name), info);
+      // A stale record has been explained in a line of its own.
+      if (outcome !== 'stale') info(outcome === 'stopped' ? 'sandbox: stopped and removed' : 'sandbox: there was none');
+    });
   sandbox
     .command('status')
     .description('say whether it is up, and where its kubeconfig is; exit 0 if ready, 3 otherwise')
@@ -77,6 +81,7 @@ function show(s: SandboxStatus, json: boolean | undefined): void {
   if (s.kubeconfigPath) lines.push(`  kubeconfig  ${s.kubeconfigPath}`, `  try         kubectl --kubeconfig ${s.kubeconfigPath} get nodes`);
   if (s.emulation) lines.push(`  emulation   ${s.emulation.profile} timings ×${s.emulation.scale}${s.emulation.egress === false ? ', no egress' : ''}${s.emulation.faultsFile ? `, faults from ${s.emulation.faultsFile}` : ''}`);
   if (s.error) lines.push(`  error       ${s.error}`);
+  if (s.staleRecord) lines.push(`  state file  ${s.staleRecord}`);
   lines.push(`  directory   ${s.dir}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

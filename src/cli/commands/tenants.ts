@@ -55,8 +55,8 @@ function tenantsCommand(opts: TenantsOptions): RunCommand<TenantsResult> {
       if (concurrency !== undefined) config.tenants.probeConcurrency = concurrency;
     },
     newWorkflowId: (config) => newWorkflowId(`tenants-${config.cluster.provider}`),
-    start: ({ config, source }) => {
-      const input = tenantsInputFromConfig(config);
+    start: ({ config, source }, takeOver) => {
+      const input = { ...tenantsInputFromConfig(config), ...(takeOver ? { takeOver } : {}) };
       return {
         workflowType: 'TenantsWorkflow',
         args: [input],

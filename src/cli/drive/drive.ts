@@ -7,6 +7,7 @@ import { loadConfig, type LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { checkFaultsFile } from '../../cluster/sandbox-faults.ts';
 import { ExitCode, InputError } from '../../errors.ts';
+import { CLUSTER_MEMO, checkClusterFree, clusterKey } from '../cluster-in-use.ts';
 import { followWithOptionalWorker } from './in-process-worker.ts';
 import { resumeHint, trapInterrupt } from './interrupt.ts';
 import { info, printJson } from '../io.ts';
@@ -21,6 +22,8 @@ export interface DriveOptions {
   detach?: boolean;
   worker: boolean;
   workflowId?: string;
+  /** Replace an ended run that still holds the cluster. */
+  takeOver?: boolean;
   /** For the worker in this process (`--fail-activity`), checked as it was parsed. */
   failActivity?: InjectedFailures;
 }
@@ -34,7 +37,8 @@ export interface RunCommand<R> {
   /** The command's own flags applied to the config; throws InputError before anything starts. */
   configure(loaded: LoadedConfig): void;
   newWorkflowId(config: Config): string;
-  start(loaded: LoadedConfig): StartSpec;
+  /** `takeOver`: the ended run still holding the cluster that this one may replace. */
+  start(loaded: LoadedConfig, takeOver: string | undefined): StartSpec;
   follow(client: Client, handle: WorkflowHandle): Promise<R>;
   closed(client: Client, handle: WorkflowHandle): Promise<R>;
   /** Prints the result (the JSON document with --json) and returns the exit code. */
@@ -63,7 +67,10 @@ export async function drive<R>(opts: DriveOptions, cmd: RunCommand<R>): Promise<
   try {
     const { temporal } = loaded.config;
     const id = workflowId ?? cmd.newWorkflowId(loaded.config);
-    const { handle, state } = await startOrAttach(client, temporal.taskQueue, id, () => cmd.start(loaded));
+    const { handle, state } = await startOrAttach(client, temporal.taskQueue, id, async () => ({
+      ...cmd.start(loaded, await checkClusterFree(client, loaded.config, id, cmd.name, Boolean(opts.takeOver))),
+      memo: { [CLUSTER_MEMO]: clusterKey(loaded.config) },
+    }));
     if (state === 'closed') {
       info(`run ${id} has already ended; its result:`);
       return cmd.report(await cmd.closed(client, handle), opts.json);

@@ -9,6 +9,7 @@ export function addDriveOptions(cmd: Command): Command {
     .option('--json', 'print exactly one JSON document, the result, on stdout')
     .option('--detach', 'start the run and return at once; a worker elsewhere executes it')
     .option('--no-worker', 'do not run a worker in this process (one runs elsewhere: `udn-demo worker`)')
-    .option('--workflow-id <id>', 'workflow id; if that run is still open, attach to it instead of starting another');
+    .option('--workflow-id <id>', 'workflow id; if that run is still open, attach to it instead of starting another')
+    .option('--take-over', 'one run per cluster: replace a run that has ended but still holds the cluster (never an open one: cancel that)');
   return addFailActivityOption(withRunFlags);
 }

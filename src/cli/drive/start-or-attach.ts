@@ -9,13 +9,14 @@ export interface StartSpec {
   /** The Web UI's summary and details of the run. */
   staticSummary: string;
   staticDetails: string;
+  memo?: Record<string, unknown>;
 }
 
 /**
  * One run per workflow id: an open run is attached to, an ended one is reported (never started
  * again), and only an unknown id starts a run. Losing the race to another starter is attaching.
  */
-export async function startOrAttach(client: Client, taskQueue: string, workflowId: string, spec: () => StartSpec): Promise<{ handle: WorkflowHandle; state: RunState }> {
+export async function startOrAttach(client: Client, taskQueue: string, workflowId: string, spec: () => Promise<StartSpec>): Promise<{ handle: WorkflowHandle; state: RunState }> {
   const existing = client.workflow.getHandle(workflowId);
   try {
     const { status } = await existing.describe();
@@ -23,7 +24,7 @@ export async function startOrAttach(client: Client, taskQueue: string, workflowI
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
-  const { workflowType, ...options } = spec();
+  const { workflowType, ...options } = await spec();
   try {
     const handle = await client.workflow.start(workflowType, { taskQueue, workflowId, ...options });
     return { handle, state: 'started' };
