@@ -22,5 +22,5 @@ export async function preflight(req: PreflightRequest): Promise<PreflightReport>
 
 /** Idempotent: a running, healthy cluster is reused; leftovers of a crashed attempt are replaced. */
 export function ensureCluster(req: EnsureClusterRequest) {
-  return withProgress((progress) => providerOf(req).ensure(req.clusterName, progress));
+  return withProgress((progress, signal) => providerOf(req).ensure(req.clusterName, progress, signal));
 }

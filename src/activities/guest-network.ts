@@ -12,8 +12,8 @@ const COMMANDS = { addresses: ['ip', '-j', 'addr', 'show'], routes: ['ip', '-j',
  * serial console, as the talk shows `ip a` and `ip r` in vm-a. Only reads, so a retry is safe.
  */
 export function inspectGuestNetwork(req: GuestNetworkRequest): Promise<GuestNetworkReport> {
-  return withProgress(async (progress) => {
-    const consoles = new ConsoleQueue(kubeConfigFor(req.cluster), consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds));
+  return withProgress(async (progress, signal) => {
+    const consoles = new ConsoleQueue(kubeConfigFor(req.cluster), consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal));
     const timeoutMs = (req.timing.connectTimeoutSeconds * 2 + 15) * 1000;
     return consoles.run(req.vm, async (shell) => {
       const out: Partial<GuestNetworkReport> = {};

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsoleQueue } from '../cluster/console/console-queue.ts';
 import type { GuestShell } from '../cluster/console/guest-shell.ts';
 import { shellQuote } from '../cluster/console/quote.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
+import { sleep } from '../host/abortable.ts';
 import type { GuestServerRequest, GuestServerState } from '../model/activities.ts';
 import { withProgress } from './heartbeat.ts';
 import { consoleOptionsFor } from './probes.ts';
@@ -25,7 +25,7 @@ const BANNER_MS = 1_000;
  * leaves it be. A server that exits at once (the address is not the guest's) fails with its error.
  */
 export function startGuestServer(req: GuestServerRequest): Promise<GuestServerState> {
-  return withGuest(req, async (shell, timeoutMs, progress) => {
+  return withGuest(req, async (shell, timeoutMs, progress, signal) => {
     const argv = serverCommand(req);
     const files = serverFiles(req.serverId);
     const running = await shell.alive(files.pid, timeoutMs);
@@ -35,7 +35,7 @@ export function startGuestServer(req: GuestServerRequest): Promise<GuestServerSt
     }
     const pid = await shell.startBackground(argv, files.log, timeoutMs, files.pid);
     progress(`${shellQuote(argv)} started (pid ${pid})`);
-    await sleep(BANNER_MS);
+    await sleep(BANNER_MS, signal);
     const output = (await shell.readFile(files.log, timeoutMs))?.trim() ?? '';
     if (!(await shell.alive(files.pid, timeoutMs))) throw new Error(`${shellQuote(argv)} exited at once: ${output.split('\n').at(-1) || 'no output'}`);
     return { pid, action: 'started', command: shellQuote(argv), output };
@@ -55,10 +55,10 @@ export function stopGuestServer(req: GuestServerRequest): Promise<GuestServerSta
   });
 }
 
-function withGuest<T>(req: GuestServerRequest, body: (shell: GuestShell, timeoutMs: number, progress: (line: string) => void) => Promise<T>): Promise<T> {
-  return withProgress((progress) => {
-    const consoles = new ConsoleQueue(kubeConfigFor(req.cluster), consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds));
+function withGuest<T>(req: GuestServerRequest, body: (shell: GuestShell, timeoutMs: number, progress: (line: string) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withProgress((progress, signal) => {
+    const consoles = new ConsoleQueue(kubeConfigFor(req.cluster), consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal));
     const timeoutMs = (req.timing.connectTimeoutSeconds * 2 + 15) * 1000;
-    return consoles.run(req.vm, (shell) => body(shell, timeoutMs, (line) => progress(`${req.vm.namespace}/${req.vm.name}: ${line}`)));
+    return consoles.run(req.vm, (shell) => body(shell, timeoutMs, (line) => progress(`${req.vm.namespace}/${req.vm.name}: ${line}`), signal));
   });
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 
 /**
@@ -24,12 +25,20 @@ export function keepAlive(ctx: Context): () => void {
   return () => clearInterval(timer);
 }
 
-/** Runs a long body, heartbeating each progress line it reports (the Web UI shows the latest). */
-export async function withProgress<T>(body: (progress: (line: string) => void) => Promise<T>): Promise<T> {
+/**
+ * Runs a long body, heartbeating each progress line it reports (the Web UI shows the latest).
+ * The body gets the activity's cancellation signal, for everything it starts to honour: it aborts
+ * when the server delivers a cancel (on a heartbeat) or the worker shuts down, with the SDK's
+ * CancelledFailure as its reason, which the body rejects with so the activity ends as cancelled.
+ */
+export async function withProgress<T>(body: (progress: (line: string) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctx = Context.current();
+  const signal = ctx.cancellationSignal;
+  // One listener per console, watch or command the body runs at once (a probe per target): not a leak.
+  setMaxListeners(0, signal);
   return body((line) => {
     lastProgress.set(ctx, line);
     ctx.log.info(line);
     ctx.heartbeat({ progress: line });
-  });
+  }, signal);
 }

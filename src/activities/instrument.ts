@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { InfrastructureError, InputError, PreflightError, errorMessage } from '../errors.ts';
 import { ClusterBusy } from '../cluster/run-lease.ts';
 import { keepAlive } from './heartbeat.ts';
@@ -55,7 +55,8 @@ export function checkInjectedFailures(inject: InjectedFailures, activityNames: r
 }
 
 export function classify(err: unknown, attempt: number): Error {
-  if (err instanceof ApplicationFailure) return err;
+  // A cancellation is reported as one (the server then records the activity cancelled, not failed).
+  if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
   const details = [{ attempt }];
   if (err instanceof InputError) return ApplicationFailure.create({ type: 'InvalidInput', message: err.message, nonRetryable: true, details });
   if (err instanceof Error && err.name === 'MigrationFailed') return ApplicationFailure.create({ type: 'MigrationFailed', message: err.message, nonRetryable: true, details });

@@ -47,8 +47,8 @@ async function removeLeftovers(kc: KubeConfig, scenario: ScenarioConfig): Promis
 
 export async function waitReady(req: WaitReadyRequest): Promise<ReadinessReport> {
   const started = Date.now();
-  const ready = await withProgress((progress) =>
-    waitUntilReady(kubeConfigFor(req.cluster), req.targets, req.timeoutSeconds * 1000, (notReady) => progress(`waiting for ${notReady.join('; ')}`)),
+  const ready = await withProgress((progress, signal) =>
+    waitUntilReady(kubeConfigFor(req.cluster), req.targets, req.timeoutSeconds * 1000, (notReady) => progress(`waiting for ${notReady.join('; ')}`), signal),
   );
   return { ready, waitedMs: Date.now() - started };
 }
@@ -64,5 +64,5 @@ export async function discoverAddresses(req: DiscoverRequest): Promise<Inventory
 }
 
 export function migrateVmi(req: MigrateRequest): Promise<MigrationRecord> {
-  return withProgress((progress) => migrate(kubeConfigFor(req.cluster), req.vmi, req.migrationName, req.timeoutSeconds * 1000, progress));
+  return withProgress((progress, signal) => migrate(kubeConfigFor(req.cluster), req.vmi, req.migrationName, req.timeoutSeconds * 1000, progress, signal));
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ConsoleQueue } from '../cluster/console/console-queue.ts';
 import type { ConsoleOptions } from '../cluster/console/sessions.ts';
@@ -9,6 +8,7 @@ import { settle } from '../cluster/probes/settle.ts';
 import { describeProbe } from '../analysis/checks.ts';
 import type { GuestConfig } from '../config/schema.ts';
 import { InputError } from '../errors.ts';
+import { sleep } from '../host/abortable.ts';
 import { isOutside, type Probe, type ProbeObservation } from '../model/probe.ts';
 import type { ServiceAddresses } from '../model/activities.ts';
 import { providerOf } from './cluster.ts';
@@ -28,15 +28,15 @@ const SEED_GUEST_PASSWORD = 'fedora';
 export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> {
   const kc = kubeConfigFor(req.cluster);
   const timing = { eventuallyMs: req.timing.eventuallySeconds * 1000, consistentlyMs: req.timing.consistentlySeconds * 1000, intervalMs: 500 };
-  const clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms) };
-  const consoles = new ConsoleQueue(kc, consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds));
-  const tries = req.probes.map((p) => tryOf(req, kc, consoles, p, entryOf(p, req.inventory, req.services ?? []), req.timing.connectTimeoutSeconds));
-  return withProgress(async (progress) => {
+  return withProgress(async (progress, signal) => {
+    const clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms, signal) };
+    const consoles = new ConsoleQueue(kc, consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal));
+    const tries = req.probes.map((p) => tryOf(req, kc, consoles, p, entryOf(p, req.inventory, req.services ?? []), req.timing.connectTimeoutSeconds, signal));
     let done = 0;
     let shownPass = false;
     return Promise.all(
       req.probes.map(async (probe, i) => {
-        const observation = withPath(await settle(probe, tries[i]!, timing, clock), req.inventory, req.services ?? []);
+        const observation = withPath(await settle(probe, tries[i]!, timing, clock, signal), req.inventory, req.services ?? []);
         progress(`${++done}/${req.probes.length} probes settled; ${describeProbe(probe)}: ${observation.verdict} (${observation.detail})`);
         if (req.evidence !== 'failures' || observation.verdict !== 'pass') return observation;
         if (!shownPass) {
@@ -50,7 +50,7 @@ export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> 
 }
 
 /** One try of a probe from its source; checked before anything runs, so bad probes fail as input errors. */
-function tryOf(req: ProbeRequest, kc: KubeConfig, consoles: ConsoleQueue, p: Probe, entry: Entry, connectTimeoutSeconds: number): () => Promise<ProbeTry> {
+function tryOf(req: ProbeRequest, kc: KubeConfig, consoles: ConsoleQueue, p: Probe, entry: Entry, connectTimeoutSeconds: number, signal: AbortSignal): () => Promise<ProbeTry> {
   const commandTimeoutMs = (connectTimeoutSeconds * 2 + 15) * 1000;
   const from = p.from;
   const unsendable = entry.unsendable;
@@ -59,7 +59,7 @@ function tryOf(req: ProbeRequest, kc: KubeConfig, consoles: ConsoleQueue, p: Pro
     const argv = probeCommand(p, entry.address, connectTimeoutSeconds, entry.port);
     const provider = providerOf({ provider: req.cluster.provider, clusterName: req.cluster.name });
     return async () => {
-      const r = await provider.outsideExec(req.cluster, from.outside, argv, commandTimeoutMs);
+      const r = await provider.outsideExec(req.cluster, from.outside, argv, commandTimeoutMs, signal);
       const t = interpretTry(p, argv, [r.stdout, r.stderr].filter((x) => x.trim() !== '').join('\n'), r.exitCode);
       return { ...t, evidence: `on ${r.host}\n${t.evidence}` };
     };
@@ -77,17 +77,18 @@ function tryOf(req: ProbeRequest, kc: KubeConfig, consoles: ConsoleQueue, p: Pro
   }
   const argv = agnhostConnectCommand(entry.address, entry.port, connectTimeoutSeconds);
   return async () => {
-    const r = await execInPod(kc, from, undefined, argv, commandTimeoutMs);
+    const r = await execInPod(kc, from, undefined, argv, commandTimeoutMs, signal);
     return interpretAgnhost(argv, r.stderr, r.exitCode);
   };
 }
 
-export function consoleOptionsFor(guest: GuestConfig, connectTimeoutSeconds: number): ConsoleOptions {
+export function consoleOptionsFor(guest: GuestConfig, connectTimeoutSeconds: number, signal: AbortSignal): ConsoleOptions {
   return {
     credentials: { user: guest.user, password: process.env[guest.passwordEnv] ?? SEED_GUEST_PASSWORD },
     connectTimeoutMs: Math.max(30_000, connectTimeoutSeconds * 1000),
     loginTimeoutMs: 40_000,
     reconnects: 1,
+    signal,
   };
 }
 

@@ -10,10 +10,11 @@ import { withProgress } from './heartbeat.ts';
  * `missing`, for the checks that need it to fail with that reason; the others still run.
  */
 export function discoverServices(req: ServicesRequest): Promise<ServiceAddresses[]> {
-  return withProgress(async (progress) => {
+  return withProgress(async (progress, signal) => {
     try {
-      return await waitForServices(kubeConfigFor(req.cluster), req.services, req.timeoutSeconds * 1000, progress);
+      return await waitForServices(kubeConfigFor(req.cluster), req.services, req.timeoutSeconds * 1000, progress, { signal });
     } catch (err) {
+      signal.throwIfAborted();
       throw new Error(`reading Services ${req.services.map((s) => `${s.namespace}/${s.name}`).join(', ')}: ${describeApiError(err)}`);
     }
   });

@@ -1,19 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { analyzeText, type Analysis } from '../analysis/analyze.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
 import { collectExperiment, startExperiment, type ExperimentTarget } from '../cluster/traffic/experiment.ts';
 import { paths } from '../config/paths.ts';
 import type { GuestConfig } from '../config/schema.ts';
+import { sleep } from '../host/abortable.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import { withProgress } from './heartbeat.ts';
 import { consoleOptionsFor } from './probes.ts';
 import type { CaptureSummary, CollectTrafficRequest, StartTrafficRequest, TrafficHandle, TrafficReport } from '../model/activities.ts';
 
 export function startTraffic(req: StartTrafficRequest): Promise<TrafficHandle> {
-  return withProgress(async (progress) => {
-    const t = target(req.cluster, req, req.guest);
+  return withProgress(async (progress, signal) => {
+    const t = target(req.cluster, req, req.guest, signal);
     const { restarted } = await startExperiment(t, req.intervalMs, progress);
     const { experimentId, server, client, serverAddress, port } = req;
     return { experimentId, server, client, serverAddress, port, startedAt: new Date().toISOString(), restarted };
@@ -25,13 +25,13 @@ export function startTraffic(req: StartTrafficRequest): Promise<TrafficHandle> {
  * disk (too large for workflow history) and returns what they prove.
  */
 export function collectTraffic(req: CollectTrafficRequest): Promise<TrafficReport> {
-  return withProgress(async (progress) => {
+  return withProgress(async (progress, signal) => {
     const waitMs = Date.parse(req.migration.endedAt) + req.tailSeconds * 1000 - Date.now();
     if (waitMs > 0) {
       progress(`letting traffic run ${Math.ceil(waitMs / 1000)} s after the migration`);
-      await sleep(waitMs);
+      await sleep(waitMs, signal);
     }
-    const t = target(req.cluster, req.handle, req.guest);
+    const t = target(req.cluster, req.handle, req.guest, signal);
     const captures = await collectExperiment(t, 120_000);
     const dir = join(paths.dataDir, 'runs', req.handle.experimentId);
     await mkdir(dir, { recursive: true });
@@ -62,8 +62,8 @@ export function collectTraffic(req: CollectTrafficRequest): Promise<TrafficRepor
   });
 }
 
-function target(cluster: ClusterRef, r: Pick<StartTrafficRequest, 'experimentId' | 'server' | 'client' | 'serverAddress' | 'port'>, guest: GuestConfig): ExperimentTarget {
-  return { kc: kubeConfigFor(cluster), experimentId: r.experimentId, server: r.server, client: r.client, serverAddress: r.serverAddress, port: r.port, console: consoleOptionsFor(guest, 10) };
+function target(cluster: ClusterRef, r: Pick<StartTrafficRequest, 'experimentId' | 'server' | 'client' | 'serverAddress' | 'port'>, guest: GuestConfig, signal: AbortSignal): ExperimentTarget {
+  return { kc: kubeConfigFor(cluster), experimentId: r.experimentId, server: r.server, client: r.client, serverAddress: r.serverAddress, port: r.port, console: consoleOptionsFor(guest, 10, signal) };
 }
 
 function summaryOf(a: Analysis): CaptureSummary {

@@ -19,9 +19,10 @@ interface Vmi extends KubernetesObject {
  * Live-migrates a VMI through a VirtualMachineInstanceMigration named by the caller (from the
  * workflow and step), so a retried attempt finds its own migration instead of starting a second.
  * Waits, on a watch, until vmi.status.migrationState reports that migration completed, not
- * failed, on another node.
+ * failed, on another node. An abort ends the wait (the migration itself goes on, as a retry
+ * expects) and rejects with the signal's reason.
  */
-export async function migrate(kc: KubeConfig, vmi: WorkloadRef, name: string, timeoutMs: number, progress: (line: string) => void): Promise<MigrationRecord> {
+export async function migrate(kc: KubeConfig, vmi: WorkloadRef, name: string, timeoutMs: number, progress: (line: string) => void, signal?: AbortSignal): Promise<MigrationRecord> {
   const custom = kc.makeApiClient(CustomObjectsApi);
   const { namespace } = vmi;
   const readVmi = () => custom.getNamespacedCustomObject({ ...KUBEVIRT, namespace, plural: 'virtualmachineinstances', name: vmi.name }) as Promise<Vmi>;
@@ -66,6 +67,7 @@ export async function migrate(kc: KubeConfig, vmi: WorkloadRef, name: string, ti
     },
     timeoutMs,
     () => new Error(`migration ${namespace}/${name} not completed after ${Math.round(timeoutMs / 1000)} s: ${JSON.stringify(mine(last) ?? 'not started')}`),
+    signal,
   );
   const state = done.status!.migrationState!;
   return {

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, DiscoveryV1Api, type KubeConfig, type V1Node, type V1Service } from '@kubernetes/client-node';
 import type { ServiceAddresses } from '../model/activities.ts';
 import type { ServiceRef } from '../model/probe.ts';
+import { sleep, unlessAborted } from '../host/abortable.ts';
 
 /** MetalLB's annotation naming the pool an ingress IP came from. */
 export const METALLB_POOL_ANNOTATION = 'metallb.universe.tf/ip-allocated-from-pool';
@@ -64,11 +64,14 @@ function entryNode(nodes: V1Node[]): { name: string; address: string } | undefin
 /**
  * Polls until every Service has all it should (addresses and a ready endpoint), or the time is
  * up; then returns what there is, with what is missing said, so a check can show why it failed.
+ * An abort ends the polling with the signal's reason.
  */
-export async function waitForServices(kc: KubeConfig, refs: readonly ServiceRef[], timeoutMs: number, progress: (line: string) => void, intervalMs = 500): Promise<ServiceAddresses[]> {
+export async function waitForServices(kc: KubeConfig, refs: readonly ServiceRef[], timeoutMs: number, progress: (line: string) => void, o: { signal?: AbortSignal; intervalMs?: number } = {}): Promise<ServiceAddresses[]> {
+  const { signal, intervalMs = 500 } = o;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const seen = await Promise.all(refs.map((r) => readService(kc, r)));
+    // A read the API server does not answer (it went away) must not hold a cancel up.
+    const seen = await unlessAborted(Promise.all(refs.map((r) => readService(kc, r))), signal);
     const waiting = seen.filter((s) => s.missing.length > 0);
     if (waiting.length === 0) return seen;
     if (Date.now() >= deadline) {
@@ -76,6 +79,6 @@ export async function waitForServices(kc: KubeConfig, refs: readonly ServiceRef[
       return seen.map((s) => ({ ...s, missing: s.missing.map((m) => `${m} ${waited}`) }));
     }
     progress(`waiting for ${waiting.map((s) => `${s.namespace}/${s.name}: ${s.missing.join(', ')}`).join('; ')}`);
-    await sleep(intervalMs);
+    await sleep(intervalMs, signal);
   }
 }

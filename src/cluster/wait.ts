@@ -29,9 +29,10 @@ function sourceFor(kc: KubeConfig, t: ReadinessTarget): WatchSource {
 
 /**
  * Waits until every target is ready, re-evaluating on each watch event. `progress` hears what
- * is still not ready, and why, whenever that changes.
+ * is still not ready, and why, whenever that changes. An abort closes the watches and rejects
+ * with the signal's reason.
  */
-export async function waitUntilReady(kc: KubeConfig, targets: ReadinessTarget[], timeoutMs: number, progress: (notReady: string[]) => void): Promise<{ target: ReadinessTarget; readyAt: string }[]> {
+export async function waitUntilReady(kc: KubeConfig, targets: ReadinessTarget[], timeoutMs: number, progress: (notReady: string[]) => void, signal?: AbortSignal): Promise<{ target: ReadinessTarget; readyAt: string }[]> {
   const sources: WatchSource[] = [];
   const sourceOf = new Map<ReadinessTarget, number>();
   for (const t of targets) {
@@ -61,5 +62,6 @@ export async function waitUntilReady(kc: KubeConfig, targets: ReadinessTarget[],
     },
     timeoutMs,
     () => new WaitTimeout(notReady(), Math.round(timeoutMs / 1000)),
+    signal,
   );
 }

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import which from 'which';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError, InterruptedError } from '../errors.ts';
+import { toolOptions } from './tool-env.ts';
 
 /** How to find, build or fetch one external binary udn-demo runs. */
 export interface BinarySpec {
@@ -100,7 +101,7 @@ async function buildWithGo(spec: BinarySpec, go: string, binDir: string, target:
   try {
     const args = spec.goArgs(gobin);
     const result = await execa(go, args, {
-      env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
+      ...toolOptions({ ...env, GOBIN: gobin, CGO_ENABLED: '0' }),
       ...(spec.goDir ? { cwd: spec.goDir } : {}),
       ...(signal ? { cancelSignal: signal } : {}),
       reject: false,

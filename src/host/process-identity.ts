@@ -80,3 +80,13 @@ export function startedWith(pid: number, name: string, value: string): boolean {
     return false;
   }
 }
+
+/**
+ * A process group whose leader is gone, as far as a mark tells: its live members, and those not
+ * started with `name=value` in their environment. Members all marked are what we started (the
+ * kernel gives a live group's number to no new process); any stranger means it is not ours.
+ */
+export function markedGroup(pgid: number, name: string, value: string): { members: number[]; strangers: number[] } {
+  const members = groupMembers(pgid);
+  return { members, strangers: members.filter((pid) => !startedWith(pid, name, value)) };
+}

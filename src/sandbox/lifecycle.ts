@@ -5,12 +5,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupAlive, stopGroup } from '../host/processes.ts';
-import { groupMembers, identify, startedWith, verify } from '../host/process-identity.ts';
+import { identify, markedGroup, verify } from '../host/process-identity.ts';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError, InterruptedError } from '../errors.ts';
 import type { LocateOptions } from '../host/binaries.ts';
 import { locateControlPlaneBinaries } from './binaries.ts';
-import { lockSandboxStart } from './start-lock.ts';
+import { acquireFileLock } from '../host/file-lock.ts';
 import { readState, recordedSupervisor, stateFile, supervisorFields, supervisorLog, writeState, type EmulationOptions, type StoredState } from './state.ts';
 
 export interface SandboxStatus {
@@ -46,9 +46,8 @@ function processesOf(dir: string, s: StoredState): Processes {
   // While any process of a group lives, the kernel gives its number to no new process: a pid
   // held by another process means the group (if any) is not the sandbox's.
   if (supervisor.state === 'stale') return supervisor;
-  const members = groupMembers(s.pgid);
+  const { members, strangers } = markedGroup(s.pgid, SANDBOX_MARK, resolve(dir));
   if (members.length === 0) return { state: 'gone' };
-  const strangers = members.filter((pid) => !startedWith(pid, SANDBOX_MARK, resolve(dir)));
   if (strangers.length === 0) return { state: 'ours', supervised: false };
   return { state: 'stale', why: `the supervisor (pid ${s.pgid}) is gone and its process group holds processes not marked as this sandbox's (pid ${strangers.join(', ')}): an older udn-demo's, or another program's` };
 }
@@ -88,7 +87,8 @@ export interface UpOptions extends LocateOptions {
 export async function sandboxUp(opts: UpOptions = {}): Promise<SandboxStatus> {
   const dir = opts.dir ?? sandboxDir();
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const release = await lockSandboxStart(dir, log);
+  // Beside the directory, not in it: a `down` during `up` removes the directory.
+  const release = await acquireFileLock(`${dir}.lock`, { doing: 'starting the sandbox', log: (line) => log(`sandbox: ${line}`), see: supervisorLog(dir) });
   try {
     return await upLocked(dir, log, opts);
   } finally {
@@ -108,7 +108,7 @@ async function upLocked(dir: string, log: (line: string) => void, opts: UpOption
   }
   if (current.state === 'starting') {
     log('sandbox: another start is under way; waiting for it');
-    return waitReady(dir, current.pgid!, log, opts.timeoutMs, opts.signal);
+    return waitReady(dir, current.pgid!, log, opts.timeoutMs, opts.signal, false);
   }
   if (current.state !== 'absent') {
     log(`sandbox: cleaning up a ${current.state} sandbox${current.error ? ` (${current.error})` : ''}`);
@@ -138,10 +138,12 @@ async function upLocked(dir: string, log: (line: string) => void, opts: UpOption
     closeSync(fd);
   }
   log('sandbox: starting etcd, kube-apiserver and kube-controller-manager');
-  return waitReady(dir, pgid, log, opts.timeoutMs, opts.signal);
+  return waitReady(dir, pgid, log, opts.timeoutMs, opts.signal, true);
 }
 
-async function waitReady(dir: string, pgid: number, log: (line: string) => void, timeoutMs = 180_000, signal?: AbortSignal): Promise<SandboxStatus> {
+/** `ours`: this call started it, so an interruption stops it; another's start is left to its starter. */
+async function waitReady(dir: string, pgid: number, log: (line: string) => void, timeoutMs: number | undefined, signal: AbortSignal | undefined, ours: boolean): Promise<SandboxStatus> {
+  timeoutMs ??= 180_000;
   const deadline = Date.now() + timeoutMs;
   let shown = 0;
   const showLog = async () => {
@@ -151,6 +153,7 @@ async function waitReady(dir: string, pgid: number, log: (line: string) => void,
   };
   while (Date.now() < deadline) {
     if (signal?.aborted) {
+      if (!ours) throw new InterruptedError("sandbox: interrupted while waiting for another start, which goes on");
       await sandboxDown(dir, log);
       throw new InterruptedError('sandbox: start interrupted; what had started is stopped and removed');
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,8 +6,10 @@ import { join } from 'node:path';
 /**
  * Fake executables for the kind provider's tests: small bash scripts standing in for docker,
  * kind, kubectl, git, jq, curl, wget, awk, python3 and go, plus the contrib/kind.sh that the fake
- * `git checkout` drops into a checkout. Every fake appends one JSON line (name, argv, cwd and the
- * env vars kind.sh cares about) to a record file, so a test sees exactly what ran, in order.
+ * `git checkout` drops into a checkout. Every fake appends one JSON line (name, argv, cwd, the
+ * env vars kind.sh cares about and the names of any TEMPORAL_* variables it was given) to a
+ * record file, so a test sees exactly what ran, in order. kind.sh also records each run's
+ * processes (itself and, when told to take its time, the child it waits for).
  *
  * PATH holds ONLY the fake bin dir: the fakes have absolute `#!/bin/bash` shebangs, use bash
  * builtins, and call coreutils by absolute path (/bin/mkdir, /bin/rm, ...), so no real tool leaks.
@@ -28,6 +31,11 @@ export interface FakeToolsOptions {
   lbclient?: 'true' | 'false' | 'missing';
   /** Exit code of the fake contrib/kind.sh (default 0). Also settable later through env.FAKE_KINDSH_EXIT. */
   kindShExit?: number;
+  /**
+   * Seconds the fake contrib/kind.sh spends in a child (`sleep`, in its process group) before it
+   * makes the cluster, as the real one waits on docker and kind (default 0: no child).
+   */
+  kindShSleep?: number;
   /** Exit code of `git fetch` (default 0). */
   gitFetchExit?: number;
   /** `kind get kubeconfig` fails even for a cluster `kind get clusters` lists (its control plane is gone). */
@@ -48,6 +56,17 @@ export interface Call {
   /** Physical working directory (compare with realpath). */
   cwd: string;
   env: { KUBECONFIG: string | null; KUBEVIRT_VERSION: string | null; KIND_CLUSTER_NAME: string | null };
+  /** The names of the TEMPORAL_* variables in its environment. */
+  temporalVars: string[];
+}
+
+/** One run of the fake contrib/kind.sh. */
+export interface KindShRun {
+  pid: number;
+  /** The child it waited on (with kindShSleep), else null. */
+  child: number | null;
+  /** Processes of earlier runs still running when this one started: two kind.sh at once. */
+  overlapping: number[];
 }
 
 export interface FakeTools {
@@ -61,6 +80,8 @@ export interface FakeTools {
   userKubeconfig: string;
   /** Every recorded call so far, in order. */
   calls(): Promise<Call[]>;
+  /** Every run of contrib/kind.sh so far, in order, recorded as it started. */
+  kindShRuns(): Promise<KindShRun[]>;
   /** The kind clusters the fake kind knows now. */
   clusters(): Promise<string[]>;
   setClusters(names: string[]): Promise<void>;
@@ -102,7 +123,14 @@ __record() {
     first=
     if [[ -n \${!v+x} ]]; then __json "\${!v}"; out+="\\"$v\\":$REPLY"; else out+="\\"$v\\":null"; fi
   done
-  out+="}}"
+  out+="},\\"temporalVars\\":["
+  first=1
+  for v in $(compgen -e TEMPORAL_); do
+    [[ -n $first ]] || out+=","
+    first=
+    __json "$v"; out+=$REPLY
+  done
+  out+="]}"
   printf '%s\\n' "$out" >> "$FAKE_RECORD"
 }
 __record "$@"
@@ -242,11 +270,35 @@ exit 0
 `,
 };
 
-/** The checkout's contrib/kind.sh: records itself, talks, replaces $KUBECONFIG, creates the cluster. */
+/**
+ * The checkout's contrib/kind.sh: records itself and its run (with the earlier runs' processes
+ * still running: zombies are not), talks, waits on a child when told to, replaces $KUBECONFIG,
+ * creates the cluster.
+ */
 const KIND_SH_BODY = `
+__running() {
+  local s
+  { read -r s < "/proc/$1/stat"; } 2>/dev/null || return 1
+  s=\${s##*) }
+  [[ \${s%% *} != [ZX] ]]
+}
+PIDS_FILE="$FAKE_STATE/kindsh-pids"
+overlapping=()
+if [[ -f $PIDS_FILE ]]; then
+  while IFS= read -r p; do [[ -n $p ]] && __running "$p" && overlapping+=("$p"); done < "$PIDS_FILE"
+fi
+child=null
+if [[ \${FAKE_KINDSH_SLEEP:-0} != 0 ]]; then
+  /bin/sleep "$FAKE_KINDSH_SLEEP" &
+  child=$!
+fi
+printf '%s\\n' "$$" >> "$PIDS_FILE"
+[[ $child == null ]] || printf '%s\\n' "$child" >> "$PIDS_FILE"
+printf '{"pid":%s,"child":%s,"overlapping":[%s]}\\n' "$$" "$child" "$(IFS=,; echo "\${overlapping[*]}")" >> "$FAKE_STATE/kindsh-runs.jsonl"
 echo "Creating cluster \\"\${KIND_CLUSTER_NAME:-ovn}\\" ..."
 echo " ✓ Ensuring node image (kindest/node:v1.32.0)"
 echo "fake kind.sh: a line on stderr" >&2
+[[ $child == null ]] || wait "$child"
 if [[ \${FAKE_KINDSH_SPLIT_UTF8:-0} == 1 ]]; then
   /bin/sleep 0.3
   printf ' \\xe2\\x9c'
@@ -311,6 +363,7 @@ export async function fakeTools(o: FakeToolsOptions = {}): Promise<FakeTools> {
     FAKE_DOCKER_ENGINE: o.engine === false ? '0' : '1',
     FAKE_LBCLIENT: o.lbclient ?? 'true',
     FAKE_KINDSH_EXIT: String(o.kindShExit ?? 0),
+    FAKE_KINDSH_SLEEP: String(o.kindShSleep ?? 0),
     FAKE_GIT_FETCH_EXIT: String(o.gitFetchExit ?? 0),
     FAKE_KIND_KUBECONFIG_FAILS: o.kubeconfigFails ? '1' : '0',
     FAKE_KINDSH_SPLIT_UTF8: o.splitUtf8 ? '1' : '0',
@@ -334,11 +387,41 @@ export async function fakeTools(o: FakeToolsOptions = {}): Promise<FakeTools> {
         .filter((l) => l.length > 0)
         .map((l) => JSON.parse(l) as Call);
     },
+    async kindShRuns() {
+      const text = await readFile(join(stateDir, 'kindsh-runs.jsonl'), 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l) as KindShRun);
+    },
     async clusters() {
       const text = await readFile(clustersFile, 'utf8').catch(() => '');
       return text.split('\n').filter((l) => l.length > 0);
     },
     setClusters,
-    cleanup: () => rm(root, { recursive: true, force: true }),
+    async cleanup() {
+      // A test that failed may leave a fake kind.sh or its child running: only ours, known by their environment.
+      const pids = (await readFile(join(stateDir, 'kindsh-pids'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
+      for (const pid of pids) if (processRunning(pid) && startedWith(pid, `FAKE_STATE=${stateDir}`)) process.kill(pid, 'SIGKILL');
+      await rm(root, { recursive: true, force: true });
+    },
   };
+}
+
+/** Whether a process runs under `pid` (a zombie runs nothing: it only waits to be reaped). */
+export function processRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
+function startedWith(pid: number, entry: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry);
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { kindProvider } from '../../src/cluster/providers/kind/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
-import { InfrastructureError, InterruptedError } from '../../src/errors.ts';
+import { InfrastructureError } from '../../src/errors.ts';
 import { fakeDocker, type FakeDockerState } from './fake-docker.ts';
 
 const made: { cleanup(): Promise<void> }[] = [];
@@ -102,13 +102,14 @@ describe('kind provider: outsideExec', () => {
     assert.deepEqual(await docker.finished(), [], 'the fake docker was killed before answering');
   });
 
-  it('stops when the signal aborts, killing the docker client', async () => {
+  it('stops when the signal aborts, killing the docker client, and rejects with the abort reason', async () => {
     const { docker, exec } = await setup({ answers: { '*': { sleepMs: 1_500 } } });
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 200);
+    const reason = new Error('cancelled');
+    setTimeout(() => abort.abort(reason), 200);
     const started = Date.now();
 
-    await assert.rejects(exec(['sleep', '60'], 30_000, abort.signal), InterruptedError);
+    await assert.rejects(exec(['sleep', '60'], 30_000, abort.signal), (err) => err === reason);
 
     assert.ok(Date.now() - started < 1_400, `rejected after ${Date.now() - started} ms`);
     await sleep(1_700);

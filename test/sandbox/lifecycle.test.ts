@@ -8,7 +8,9 @@ import { groupAlive, isAlive } from '../../src/host/processes.ts';
 import { identify, type RecordedProcess } from '../../src/host/process-identity.ts';
 import { sandboxDown, sandboxStatus, sandboxUp } from '../../src/sandbox/index.ts';
 import { SANDBOX_MARK } from '../../src/sandbox/lifecycle.ts';
-import { lockSandboxStart } from '../../src/sandbox/start-lock.ts';
+import { acquireFileLock } from '../../src/host/file-lock.ts';
+
+const lockSandboxStart = (dir: string, log: (line: string) => void) => acquireFileLock(`${dir}.lock`, { doing: 'starting the sandbox', log });
 import { ETCD, KUBE_CONTROLLER_MANAGER } from '../../src/sandbox/binaries.ts';
 import { locateBinary } from '../../src/host/binaries.ts';
 import { spawnCli } from '../helpers/cli.ts';
@@ -210,7 +212,7 @@ describe('sandbox start lock', () => {
     });
     await sleep(600);
     assert.equal(second, false, 'the second start waits while the first holds the lock');
-    assert.deepEqual(lines, [`sandbox: waiting for another start (pid ${process.pid}) to finish`]);
+    assert.deepEqual(lines, [`waiting for another udn-demo (pid ${process.pid}), starting the sandbox, to finish`]);
     await release();
     await (await waiting)();
   });

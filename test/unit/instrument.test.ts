@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities/index.ts';
 import { HEARTBEAT_EVERY_MS, withProgress } from '../../src/activities/heartbeat.ts';
@@ -113,5 +113,19 @@ describe('activity instrumentation', () => {
   it('a failing body fails through the wrapper, classified, never returning a result', async () => {
     const acts = instrument({ async preflight(): Promise<never> { throw new PreflightError('missing: docker engine'); } });
     await assert.rejects(new MockActivityEnvironment().run(acts.preflight), (err: unknown) => err instanceof ApplicationFailure && err.type === 'PreflightFailed' && err.nonRetryable);
+  });
+
+  it('a cancelled body ends cancelled through the wrapper, not as a failure (the server records the activity cancelled)', async () => {
+    const acts = instrument({
+      async waits() {
+        return withProgress(async (_progress, signal) => {
+          await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        });
+      },
+    });
+    const env = new MockActivityEnvironment();
+    const running = env.run(acts.waits);
+    setTimeout(() => env.cancel(), 50);
+    await assert.rejects(running, (err: unknown) => err instanceof CancelledFailure);
   });
 });

@@ -8,35 +8,49 @@ export const CONSOLE_PROTOCOL = 'plain.kubevirt.io';
 interface Waiter {
   pattern: RegExp;
   resolve: (m: RegExpExecArray) => void;
-  reject: (e: Error) => void;
+  reject: (e: unknown) => void;
   timer: NodeJS.Timeout;
 }
 
 /**
  * A VMI's serial console through the API server (the subresource virtctl console uses): raw
- * terminal bytes both ways, and `expect` over what the guest printed.
+ * terminal bytes both ways, and `expect` over what the guest printed. An abort of `signal` drops
+ * the websocket at once and fails what waits on the console with the signal's reason.
  */
 export class ConsoleConnection {
   private buffer = '';
   private waiter: Waiter | undefined;
-  private ended: Error | undefined;
+  private ended: unknown;
+  private readonly aborted = () => {
+    this.end(this.signal!.reason);
+    this.ws.terminate();
+  };
 
-  private constructor(private readonly ws: WebSocket, readonly vmi: WorkloadRef) {
+  private constructor(
+    private readonly ws: WebSocket,
+    readonly vmi: WorkloadRef,
+    private readonly signal: AbortSignal | undefined,
+  ) {
     ws.on('message', (data: Buffer) => {
       this.buffer += data.toString('utf8');
       this.check();
     });
     ws.on('close', () => this.end(new ConsoleDropped(`console of ${vmi.namespace}/${vmi.name} closed`)));
     ws.on('error', (err) => this.end(new ConsoleDropped(`console of ${vmi.namespace}/${vmi.name}: ${err.message}`)));
+    if (signal?.aborted) this.aborted();
+    else signal?.addEventListener('abort', this.aborted, { once: true });
   }
 
-  static async open(kc: KubeConfig, vmi: WorkloadRef, timeoutMs: number): Promise<ConsoleConnection> {
+  static async open(kc: KubeConfig, vmi: WorkloadRef, timeoutMs: number, signal?: AbortSignal): Promise<ConsoleConnection> {
+    signal?.throwIfAborted();
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     const url = `${cluster.server.replace(/^http/, 'ws')}/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(vmi.namespace)}/virtualmachineinstances/${encodeURIComponent(vmi.name)}/console`;
     const opts: Record<string, unknown> = {};
     await kc.applyToHTTPSOptions(opts as never);
     const ws = new WebSocket(url, [CONSOLE_PROTOCOL], { ...opts, handshakeTimeout: timeoutMs });
+    const abortHandshake = () => ws.terminate();
+    signal?.addEventListener('abort', abortHandshake, { once: true });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('unexpected-response', (_req, res) => {
@@ -47,13 +61,13 @@ export class ConsoleConnection {
           reject(res.statusCode === 409 ? new ConsoleBusy(message) : new ConsoleDropped(`console of ${vmi.namespace}/${vmi.name}: ${message}`));
         });
       });
-      ws.once('error', (err) => reject(new ConsoleDropped(`console of ${vmi.namespace}/${vmi.name}: ${err.message}`)));
-    });
-    return new ConsoleConnection(ws, vmi);
+      ws.once('error', (err) => reject(signal?.aborted ? signal.reason : new ConsoleDropped(`console of ${vmi.namespace}/${vmi.name}: ${err.message}`)));
+    }).finally(() => signal?.removeEventListener('abort', abortHandshake));
+    return new ConsoleConnection(ws, vmi, signal);
   }
 
   send(text: string): void {
-    if (this.ended) throw this.ended;
+    if (this.ended !== undefined) throw this.ended;
     this.ws.send(Buffer.from(text, 'utf8'));
   }
 
@@ -81,13 +95,14 @@ export class ConsoleConnection {
   }
 
   close(): void {
+    this.signal?.removeEventListener('abort', this.aborted);
     this.ws.close();
   }
 
   private check(): void {
     const w = this.waiter;
     if (!w) return;
-    if (this.ended) {
+    if (this.ended !== undefined) {
       this.waiter = undefined;
       clearTimeout(w.timer);
       return w.reject(this.ended);
@@ -99,7 +114,7 @@ export class ConsoleConnection {
     w.resolve(m);
   }
 
-  private end(err: Error): void {
+  private end(err: unknown): void {
     this.ended ??= err;
     this.check();
   }

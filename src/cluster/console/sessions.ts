@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { sleep, unlessAborted } from '../../host/abortable.ts';
 import { workloadKey, type WorkloadRef } from '../../model/workload.ts';
 import { ConsoleConnection } from './connection.ts';
 import { ConsoleBusy, ConsoleDropped } from './errors.ts';
@@ -11,6 +11,8 @@ export interface ConsoleOptions {
   loginTimeoutMs: number;
   /** How often a dropped console is reopened and the work run again; only for work that is safe to repeat. */
   reconnects: number;
+  /** An abort closes the console at once; the work then fails with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** The serial console is exclusive: this process's users of one VMI take turns. */
@@ -19,23 +21,25 @@ const turns = new Map<string, Promise<unknown>>();
 /**
  * Opens the VMI's console, logs in, runs `work`, and closes it again so nobody else is locked
  * out longer than needed. A busy console is retried until the connect timeout; a console that
- * drops under `work` is reopened and `work` repeated, up to `reconnects` times.
+ * drops under `work` is reopened and `work` repeated, up to `reconnects` times. An abort ends the
+ * call at once, even while it waits for its turn.
  */
 export async function withConsole<T>(kc: KubeConfig, vmi: WorkloadRef, opts: ConsoleOptions, work: (shell: GuestShell) => Promise<T>): Promise<T> {
   const key = workloadKey(vmi);
   const previous = turns.get(key) ?? Promise.resolve();
+  // Aborted while waiting, the turn still comes (and ends at once: the signal is aborted), so the
+  // users after it keep their order.
   const mine = previous.catch(() => undefined).then(() => attempt(kc, vmi, opts, work));
   turns.set(key, mine);
-  try {
-    return await mine;
-  } finally {
+  void mine.catch(() => undefined).then(() => {
     if (turns.get(key) === mine) turns.delete(key);
-  }
+  });
+  return unlessAborted(mine, opts.signal);
 }
 
 async function attempt<T>(kc: KubeConfig, vmi: WorkloadRef, opts: ConsoleOptions, work: (shell: GuestShell) => Promise<T>): Promise<T> {
   for (let drop = 0; ; drop++) {
-    const conn = await connect(kc, vmi, opts.connectTimeoutMs);
+    const conn = await connect(kc, vmi, opts.connectTimeoutMs, opts.signal);
     try {
       const shell = await GuestShell.login(conn, opts.credentials, { loginMs: opts.loginTimeoutMs });
       return await work(shell);
@@ -47,14 +51,14 @@ async function attempt<T>(kc: KubeConfig, vmi: WorkloadRef, opts: ConsoleOptions
   }
 }
 
-async function connect(kc: KubeConfig, vmi: WorkloadRef, timeoutMs: number): Promise<ConsoleConnection> {
+async function connect(kc: KubeConfig, vmi: WorkloadRef, timeoutMs: number, signal: AbortSignal | undefined): Promise<ConsoleConnection> {
   const deadline = Date.now() + timeoutMs;
   for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
     try {
-      return await ConsoleConnection.open(kc, vmi, Math.max(1_000, deadline - Date.now()));
+      return await ConsoleConnection.open(kc, vmi, Math.max(1_000, deadline - Date.now()), signal);
     } catch (err) {
       if (!(err instanceof ConsoleBusy) || Date.now() + wait > deadline) throw err;
-      await sleep(wait);
+      await sleep(wait, signal);
     }
   }
 }

@@ -15,9 +15,11 @@ export class PodExecFailed extends Error {
 
 /**
  * Runs an argument vector in a pod's container through the Kubernetes exec API (websocket,
- * channel.k8s.io), as `kubectl exec` does, and returns its output and exit status.
+ * channel.k8s.io), as `kubectl exec` does, and returns its output and exit status. A timeout or
+ * an abort closes the websocket; an abort rejects with the signal's reason.
  */
-export async function execInPod(kc: KubeConfig, pod: WorkloadRef, container: string | undefined, argv: readonly string[], timeoutMs: number): Promise<PodExecResult> {
+export async function execInPod(kc: KubeConfig, pod: WorkloadRef, container: string | undefined, argv: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<PodExecResult> {
+  signal?.throwIfAborted();
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) =>
@@ -34,14 +36,24 @@ export async function execInPod(kc: KubeConfig, pod: WorkloadRef, container: str
     .catch(async (err: { message?: string }) => {
       throw new PodExecFailed(`exec in ${pod.namespace}/${pod.name}: ${await whyRefused(kc, pod, container).catch(() => undefined) ?? err.message ?? 'refused'}`);
     });
-  let timer: NodeJS.Timeout | undefined;
+  let stop: (err: unknown) => void = () => undefined;
+  let done = false;
+  let statusGrace: NodeJS.Timeout | undefined;
   const closed = new Promise<never>((_, reject) => {
-    ws.on('close', () => setTimeout(() => reject(new PodExecFailed(`exec in ${pod.namespace}/${pod.name} ended without a status`)), 100));
-    timer = setTimeout(() => {
+    stop = (err) => {
       ws.close();
-      reject(new PodExecFailed(`exec in ${pod.namespace}/${pod.name} did not finish within ${Math.round(timeoutMs / 1000)} s: ${argv.join(' ')}`));
-    }, timeoutMs);
+      reject(err);
+    };
+    // The status may trail the close a little; a socket we closed ourselves needs no wait.
+    ws.on('close', () => {
+      if (!done) statusGrace = setTimeout(() => reject(new PodExecFailed(`exec in ${pod.namespace}/${pod.name} ended without a status`)), 100);
+    });
   });
+  const timer = setTimeout(() => stop(new PodExecFailed(`exec in ${pod.namespace}/${pod.name} did not finish within ${Math.round(timeoutMs / 1000)} s: ${argv.join(' ')}`)), timeoutMs);
+  const aborted = () => stop(signal!.reason);
+  // Aborted during the handshake: the socket it opened goes at once.
+  if (signal?.aborted) aborted();
+  else signal?.addEventListener('abort', aborted, { once: true });
   try {
     const s = await Promise.race([status, closed]);
     if (s.status === 'Success') return { stdout, stderr, exitCode: 0 };
@@ -49,7 +61,10 @@ export async function execInPod(kc: KubeConfig, pod: WorkloadRef, container: str
     if (s.reason === 'NonZeroExitCode' && code !== undefined) return { stdout, stderr, exitCode: Number(code) };
     throw new PodExecFailed(`exec in ${pod.namespace}/${pod.name}: ${s.message ?? s.reason ?? 'failed'}`);
   } finally {
+    done = true;
     clearTimeout(timer);
+    clearTimeout(statusGrace);
+    signal?.removeEventListener('abort', aborted);
   }
 }
 

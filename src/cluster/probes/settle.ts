@@ -21,9 +21,10 @@ export interface Clock {
  *  - deny: eventually not reached, then consistently not reached for `consistentlyMs` — a policy
  *    that takes a moment to program is not a false fail, one that leaks is not a false pass.
  * Inconclusive tries (no output, DNS, a dropped console) are tried again; a conclusive wrong
- * answer is recorded, never retried into a right one once the window has closed.
+ * answer is recorded, never retried into a right one once the window has closed. A try that
+ * fails because `signal` aborted is no inconclusive try: settling ends with the signal's reason.
  */
-export async function settle(probe: Probe, attempt: () => Promise<ProbeTry>, t: SettleTiming, clock: Clock): Promise<ProbeObservation> {
+export async function settle(probe: Probe, attempt: () => Promise<ProbeTry>, t: SettleTiming, clock: Clock, signal?: AbortSignal): Promise<ProbeObservation> {
   const started = clock.now();
   const tries: ProbeTry[] = [];
   let blockedSince: number | undefined;
@@ -31,7 +32,10 @@ export async function settle(probe: Probe, attempt: () => Promise<ProbeTry>, t: 
   let lastConclusive: ProbeTry | undefined;
   for (;;) {
     const now = clock.now();
-    last = await attempt().catch((err: unknown) => ({ reached: undefined, detail: `inconclusive: ${err instanceof Error ? err.message : String(err)}`, evidence: '' }));
+    last = await attempt().catch((err: unknown) => {
+      signal?.throwIfAborted();
+      return { reached: undefined, detail: `inconclusive: ${err instanceof Error ? err.message : String(err)}`, evidence: '' };
+    });
     tries.push(last);
     if (last.reached !== undefined) lastConclusive = last;
     const elapsed = clock.now() - started;

@@ -1,4 +1,5 @@
 import which from 'which';
+import { withAbortReason } from '../../host/abortable.ts';
 import { findExisting } from '../../host/binaries.ts';
 import { paths } from '../../config/paths.ts';
 import type { EmulationOptions } from '../../model/cluster.ts';
@@ -29,13 +30,14 @@ export function sandboxProvider(emulation: EmulationOptions | undefined): Cluste
     async remove(clusterName) {
       return (await sandboxDown(sandboxDir(clusterName))) === 'stopped' ? [`sandbox ${clusterName} (its processes and data)`] : [];
     },
-    async ensure(clusterName, progress) {
-      const status = await sandboxUp({ dir: sandboxDir(clusterName), log: progress, ...(emulation ? { emulation } : {}) });
+    async ensure(clusterName, progress, signal) {
+      // An abort stops and removes what this start had started.
+      const status = await withAbortReason(sandboxUp({ dir: sandboxDir(clusterName), log: progress, signal, ...(emulation ? { emulation } : {}) }), signal);
       return { provider: 'sandbox', name: clusterName, kubeconfigPath: status.kubeconfigPath! };
     },
     // One emulated outside host plays both roles: it reaches node addresses and load balancer addresses alike.
     outsideExec(cluster, _role, argv, timeoutMs, signal) {
-      return outsideExec(sandboxDir(cluster.name), argv, timeoutMs, signal);
+      return withAbortReason(outsideExec(sandboxDir(cluster.name), argv, timeoutMs, signal), signal);
     },
   };
 }

@@ -18,10 +18,14 @@ export interface OutsideResult {
   host: string;
 }
 
-/** What produces a cluster. Everything after ensure-cluster only sees the kubeconfig it returns. */
+/**
+ * What produces a cluster. Everything after ensure-cluster only sees the kubeconfig it returns.
+ * An aborted `signal` stops the work the call started (kind.sh and everything it runs, the
+ * command outside) and rejects with the signal's reason.
+ */
 export interface ClusterProvider {
   preflight(clusterName: string): Promise<ToolCheck[]>;
-  ensure(clusterName: string, progress: (line: string) => void): Promise<ClusterRef>;
+  ensure(clusterName: string, progress: (line: string) => void, signal?: AbortSignal): Promise<ClusterRef>;
   /** The cluster's kubeconfig if it exists, without creating anything. */
   existing(clusterName: string): Promise<ClusterRef | undefined>;
   /** Deletes the cluster and whatever its creation made beside it; says what went. */

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { sleep } from '../../host/abortable.ts';
 import type { WorkloadRef } from '../../model/workload.ts';
 import { withConsole, type ConsoleOptions } from '../console/sessions.ts';
 import { experimentFiles } from './guest-files.ts';
@@ -17,6 +17,7 @@ export interface ExperimentTarget {
   client: WorkloadRef;
   serverAddress: string;
   port: number;
+  /** Its signal aborts the consoles and the waits between them. */
   console: ConsoleOptions;
 }
 
@@ -56,7 +57,7 @@ export async function startExperiment(t: ExperimentTarget, intervalMs: number, p
     const pid = await sh.startBackground(['iperf3', '-c', t.serverAddress, '-p', String(t.port), '-t', CLIENT_SECONDS, '-i', interval, '--json'], f.clientJson, COMMAND_MS, f.clientPid);
     if (!(await sh.alive(f.pingPid, COMMAND_MS))) await sh.startBackground(['sudo', 'ping', '-D', '-O', '-i', PING_INTERVAL, t.serverAddress], f.pingLog, COMMAND_MS, f.pingPid);
     // A client that cannot connect exits at once, its reason inside its JSON.
-    await sleep(1_000);
+    await sleep(1_000, t.console.signal);
     if (!(await sh.alive(f.clientPid, COMMAND_MS))) {
       const out = (await sh.readFile(f.clientJson, COMMAND_MS)) ?? '';
       throw new TrafficNotStarted(`iperf3 client ${t.client.name} → ${t.serverAddress}:${t.port} exited at once: ${/"error":\s*"([^"]+)"/.exec(out)?.[1] ?? out.trim().slice(0, 200)}`);
@@ -83,7 +84,7 @@ export async function collectExperiment(t: ExperimentTarget, timeoutMs: number):
       const ping = (await sh.readFile(f.pingLog, COMMAND_MS)) ?? '';
       if (completeJson(iperf3) && /packet loss/.test(ping)) return { iperf3, ping };
       if (Date.now() > deadline) throw new Error(`the experiment's outputs were not complete within ${Math.round(timeoutMs / 1000)} s (iperf3 ${iperf3.length} bytes, ping ${ping.length} bytes)`);
-      await sleep(500);
+      await sleep(500, t.console.signal);
     }
   });
   // The one-off server ends with its client; stop it in case it never got one.

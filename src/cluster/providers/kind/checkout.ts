@@ -1,12 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { execa } from 'execa';
+import { toolOptions } from '../../../host/tool-env.ts';
 
 /**
  * ovn-kubernetes at exactly `commit` in `dir`: an existing checkout at that commit is reused,
  * anything else is fetched (shallow, just that commit) and checked out.
  */
-export async function ensureCheckout(dir: string, repo: string, commit: string, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<'reused' | 'fetched'> {
-  const git = (...args: string[]) => execa('git', ['-C', dir, ...args], { env, reject: false, stdin: 'ignore' });
+export async function ensureCheckout(dir: string, repo: string, commit: string, env: NodeJS.ProcessEnv, progress: (line: string) => void, signal?: AbortSignal): Promise<'reused' | 'fetched'> {
+  const git = async (...args: string[]) => {
+    const r = await execa('git', ['-C', dir, ...args], { ...toolOptions(env), reject: false, stdin: 'ignore', cancelSignal: signal });
+    signal?.throwIfAborted();
+    return r;
+  };
   const head = await git('rev-parse', 'HEAD');
   if (head.exitCode === 0 && head.stdout.trim() === commit) {
     progress(`ovn-kubernetes checkout at ${commit.slice(0, 12)} reused (${dir})`);

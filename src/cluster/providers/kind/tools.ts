@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { execa } from 'execa';
+import { toolOptions } from '../../../host/tool-env.ts';
 import type { KindConfig } from '../../../config/schema.ts';
 import type { ToolCheck } from '../types.ts';
 
@@ -46,7 +47,7 @@ export async function checkKindTools(kind: KindConfig, env: NodeJS.ProcessEnv, d
 
 async function checkTool(t: ToolSpec, env: NodeJS.ProcessEnv): Promise<ToolCheck> {
   const [cmd, ...args] = t.argv;
-  const r = await execa(cmd!, args, { env, reject: false, timeout: 10_000, stdin: 'ignore' }).catch(() => undefined);
+  const r = await execa(cmd!, args, { ...toolOptions(env), reject: false, timeout: 10_000, stdin: 'ignore' }).catch(() => undefined);
   if (!r || r.exitCode !== 0) {
     const why = r?.failed && (r as { code?: string }).code === 'ENOENT' ? 'not found' : r ? `\`${t.argv.join(' ')}\` failed` : 'not found';
     return { name: t.name, found: false, hint: `${why}: ${t.hint}` };

@@ -3,24 +3,34 @@ import { link, mkdir, open, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InfrastructureError } from '../errors.ts';
-import { identify, verify, type RecordedProcess } from '../host/process-identity.ts';
-import { supervisorLog } from './state.ts';
+import { identify, verify, type RecordedProcess } from './process-identity.ts';
 
-const PATIENCE_MS = 600_000;
+export interface FileLockOptions {
+  /** What the holder is doing, for the messages: `starting the sandbox`. */
+  doing: string;
+  log: (line: string) => void;
+  /** How long to wait for a live holder (default 10 minutes). */
+  patienceMs?: number;
+  /** Where to look when the wait runs out (a log). */
+  see?: string;
+  /** Gives up waiting, with the signal's reason. */
+  signal?: AbortSignal;
+}
 
 /**
- * One `sandbox up` per sandbox at a time. The lock is `<dir>.lock` (beside the directory, not in
- * it: a `down` during `up` removes the directory), holding its holder's identity; a lock whose
- * holder is not running (or cannot be shown to be) is taken over by exactly one waiter.
+ * One holder at a time, across processes: the lock file holds its holder's identity, and a lock
+ * whose holder is not running (or cannot be shown to be: a crash, a SIGKILL) is taken over by
+ * exactly one waiter. Returns the release.
  */
-export async function lockSandboxStart(dir: string, log: (line: string) => void): Promise<() => Promise<void>> {
-  await mkdir(dirname(dir), { recursive: true });
-  const path = `${dir}.lock`;
+export async function acquireFileLock(path: string, o: FileLockOptions): Promise<() => Promise<void>> {
+  await mkdir(dirname(path), { recursive: true });
+  const patienceMs = o.patienceMs ?? 600_000;
   // The token makes each lock file's content unique, even between two locks taken by one process.
   const mine = JSON.stringify({ ...identify(process.pid), token: randomUUID() });
-  const deadline = Date.now() + PATIENCE_MS;
+  const deadline = Date.now() + patienceMs;
   let said = false;
   for (;;) {
+    o.signal?.throwIfAborted();
     if (await createWhole(path, mine)) return () => rm(path, { force: true });
     const seen = await readLock(path);
     if (seen === undefined) continue;
@@ -28,8 +38,8 @@ export async function lockSandboxStart(dir: string, log: (line: string) => void)
       await takeOver(path, seen, mine);
       continue;
     }
-    if (Date.now() > deadline) throw new InfrastructureError(`another udn-demo (pid ${seen.holder.pid}) has been starting the sandbox for ${PATIENCE_MS / 60_000} minutes; see ${supervisorLog(dir)}`);
-    if (!said) log(`sandbox: waiting for another start (pid ${seen.holder.pid}) to finish`);
+    if (Date.now() > deadline) throw new InfrastructureError(`another udn-demo (pid ${seen.holder.pid}) has been ${o.doing} for ${Math.round(patienceMs / 60_000)} minutes${o.see ? `; see ${o.see}` : ''}`);
+    if (!said) o.log(`waiting for another udn-demo (pid ${seen.holder.pid}), ${o.doing}, to finish`);
     said = true;
     await sleep(250);
   }
@@ -54,7 +64,7 @@ async function takeOver(path: string, seen: LockFile, mine: string): Promise<voi
     const claimant = (await readLock(claim))?.holder;
     const still = await readLock(path);
     if (claimant && verify(claimant).state !== 'ours' && still?.ino === seen.ino) {
-      throw new InfrastructureError(`pid ${claimant.pid} died taking over the stale sandbox start lock ${path}; remove ${path} and ${claim}, then try again`);
+      throw new InfrastructureError(`pid ${claimant.pid} died taking over the stale lock ${path}; remove ${path} and ${claim}, then try again`);
     }
     await sleep(50);
     return;
