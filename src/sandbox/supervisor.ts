@@ -40,7 +40,8 @@ async function shutdown(phase: 'stopped' | 'failed', error?: string): Promise<ne
   await emulators?.stop().catch(() => undefined);
   await proxy?.close().catch(() => undefined);
   await stopChildren(children);
-  await writeState(dir!, { ...base, phase, ...(error ? { error } : {}) });
+  // The directory may be gone (`sandbox down` removes it): the exit must not wait on the record.
+  await writeState(dir!, { ...base, phase, ...(error ? { error } : {}) }).catch(() => undefined);
   process.exit(phase === 'failed' ? 1 : 0);
 }
 

@@ -1,22 +1,23 @@
 import assert from 'node:assert/strict';
-import { access, chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { access, chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupAlive, isAlive } from '../../src/host/processes.ts';
-import { identify, type RecordedProcess } from '../../src/host/process-identity.ts';
+import { groupMembers, identify, type RecordedProcess } from '../../src/host/process-identity.ts';
 import { sandboxDown, sandboxStatus, sandboxUp } from '../../src/sandbox/index.ts';
 import { SANDBOX_MARK } from '../../src/sandbox/lifecycle.ts';
 import { acquireFileLock } from '../../src/host/file-lock.ts';
 
-const lockSandboxStart = (dir: string, log: (line: string) => void) => acquireFileLock(`${dir}.lock`, { doing: 'starting the sandbox', log });
 import { ETCD, KUBE_CONTROLLER_MANAGER } from '../../src/sandbox/binaries.ts';
 import { locateBinary } from '../../src/host/binaries.ts';
 import { spawnCli } from '../helpers/cli.ts';
 import { freshSandbox } from '../helpers/sandbox.ts';
 import { deadProcess, endGroup, orphanedGroup, spawnStranger } from '../host/strangers.ts';
 
+const lockSandboxStart = (dir: string, log: (line: string) => void) => acquireFileLock(`${dir}.lock`, { doing: 'starting the sandbox', log });
 const quiet = () => undefined;
 const instant = { profile: 'instant', scale: 1 } as const;
 
@@ -29,6 +30,16 @@ async function forged(supervisor: RecordedProcess): Promise<string> {
 }
 
 describe('sandbox process lifecycle: nothing is left behind, nothing is doubled', { timeout: 240_000 }, () => {
+  it('the supervisor still exits when its directory is gone: its last state write does not hold it', async () => {
+    const s = await freshSandbox();
+    await rm(s.dir, { recursive: true, force: true });
+    const etcd = groupMembers(s.pgid!).find((pid) => /(^|\/)etcd-[^/]*$/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!));
+    assert.ok(etcd, 'etcd runs in the sandbox group');
+    process.kill(etcd, 'SIGKILL');
+    for (let i = 0; i < 300 && groupAlive(s.pgid!); i++) await sleep(100);
+    assert.equal(groupAlive(s.pgid!), false, 'the supervisor stopped what was left and exited');
+  });
+
   it('up reports ready and down stops every process and removes the data', async () => {
     const s = await freshSandbox();
     assert.equal(s.state, 'ready');
