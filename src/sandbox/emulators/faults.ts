@@ -9,6 +9,7 @@ import { describeIssues } from '../../config/load.ts';
  *
  *   vmiNeverReady: [green/vm-b]     # the VMI stays Scheduled with Ready=False
  *   migrationFails: [green/vm-b]    # migrations of this VMI end Failed
+ *   migrationFailsOnce: [green/vm-b]  # its first migration ends Failed, the next ones succeed
  *   podNeverReady: [green/webserver]
  *   consoleDrops:                   # the first `times` console sessions are cut when their
  *     - { vmi: green/vm-a, times: 1, atCommand: 2 }   # atCommand-th command line arrives
@@ -43,6 +44,8 @@ export type ApiErrorRule = z.infer<typeof apiErrorRule>;
 export const faultsSchema = z.strictObject({
   vmiNeverReady: z.array(ref).default([]),
   migrationFails: z.array(ref).default([]),
+  /** Only the VMI's first migration fails (counted by the Failed migrations in the cluster, so a restart does not reset it). */
+  migrationFailsOnce: z.array(ref).default([]),
   podNeverReady: z.array(ref).default([]),
   apiErrors: z.array(apiErrorRule).default([]),
   consoleDrops: z

@@ -17,6 +17,9 @@ export function migrationEmulator(cluster: Cluster, lat: LatencyProfile, faults:
   const pods = cluster.pods();
   const nodes = cluster.nodes();
 
+  /** Whether an earlier migration of this VMI has failed. */
+  const failedBefore = (namespace: string, vmiName: string) => migrations.list(namespace).some((x) => x.spec?.vmiName === vmiName && x.status?.phase === 'Failed');
+
   const controller = new Controller('kubevirt/migration', async (namespace, name) => {
     const m = migrations.get(name, namespace);
     if (!m?.spec || m.metadata?.deletionTimestamp) return;
@@ -59,7 +62,7 @@ export function migrationEmulator(cluster: Cluster, lat: LatencyProfile, faults:
         const wait = remaining(since(m, 'Running'), lat.migrationTransfer);
         if (wait > 0) return wait;
         const ended = { ...vmi!.status!.migrationState, endTimestamp: new Date().toISOString(), completed: true };
-        if (hasFault(faults.migrationFails, namespace, vmi!.metadata!.name)) {
+        if (hasFault(faults.migrationFails, namespace, vmi!.metadata!.name) || (hasFault(faults.migrationFailsOnce, namespace, vmi!.metadata!.name) && !failedBefore(namespace!, m.spec.vmiName))) {
           if (target) await cluster.core.deleteNamespacedPod({ name: target.metadata!.name!, namespace: namespace!, gracePeriodSeconds: 0 });
           return fail(m, vmi, 'emulated fault: the migration failed', ended);
         }
