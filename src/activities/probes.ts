@@ -6,6 +6,7 @@ import { kubeConfigFor } from '../cluster/kube.ts';
 import { agnhostConnectCommand, interpretAgnhost, interpretTry, probeCommand, type ProbeTry } from '../cluster/probes/commands.ts';
 import { settle } from '../cluster/probes/settle.ts';
 import { describeProbe } from '../analysis/checks.ts';
+import { serviceEntry } from '../analysis/services.ts';
 import type { GuestConfig } from '../config/schema.ts';
 import { InputError } from '../errors.ts';
 import { sleep } from '../host/abortable.ts';
@@ -118,10 +119,8 @@ function entryOf(p: Probe, inventory: Inventory, services: readonly ServiceAddre
     const svc = serviceOf(to.service, services);
     const name = `${to.service.namespace}/${to.service.name}`;
     if (!svc) throw new InputError(`probe ${describeProbe(p)}: Service ${name} was not discovered`);
-    const entry =
-      to.via === 'cluster-ip' ? svc.clusterIP && { address: svc.clusterIP, port: p.port } : to.via === 'node-port' ? svc.node && svc.nodePort && { address: svc.node.address, port: svc.nodePort } : svc.ingressIP && { address: svc.ingressIP, port: p.port };
     // Nothing to send the probe to (no load balancer address yet): it proves nothing either way.
-    return entry || { address: '', port: p.port, unsendable: `${name} has no ${to.via} address: ${svc.missing.join('; ') || 'none given'}` };
+    return serviceEntry(svc, to.via, p.port ?? svc.port) ?? { address: '', port: p.port, unsendable: `${name} has no ${to.via} address: ${svc.missing.join('; ') || 'none given'}` };
   }
   const entry = inventory.find((e) => workloadKey(e) === workloadKey(to.workload));
   if (!entry) throw new InputError(`probe ${describeProbe(p)}: no address discovered for ${workloadKey(to.workload)}`);

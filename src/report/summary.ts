@@ -1,3 +1,5 @@
+import { serviceEntry } from '../analysis/services.ts';
+import type { ServiceVia } from '../model/probe.ts';
 import type { ServiceAddresses } from '../model/activities.ts';
 import type { CheckResult, MigrationSummary } from '../model/result.ts';
 
@@ -22,10 +24,14 @@ export function migrationRows(m: MigrationSummary): [string, string][] {
 export function serviceTables(services: readonly ServiceAddresses[], checks: readonly CheckResult[]): { header: string[]; rows: string[][] }[] {
   return services.map((s) => {
     const name = `${s.namespace}/${s.name}`;
+    const at = (via: ServiceVia, note?: string) => {
+      const e = serviceEntry(s, via, s.port);
+      return e ? `${e.address}:${e.port}${note ? ` (${note})` : ''}` : 'none';
+    };
     const entries: Record<string, string> = {
-      'cluster-ip': s.clusterIP ? `${s.clusterIP}:${s.port}` : 'none',
-      'node-port': s.node && s.nodePort ? `${s.node.address}:${s.nodePort} (${s.node.name})` : 'none',
-      'load-balancer': s.ingressIP ? `${s.ingressIP}:${s.port}${s.ingressPool ? ` (pool ${s.ingressPool})` : ''}` : 'none',
+      'cluster-ip': at('cluster-ip'),
+      'node-port': at('node-port', s.node?.name),
+      'load-balancer': at('load-balancer', s.ingressPool && `pool ${s.ingressPool}`),
     };
     const endpoints = s.endpoints.map((e) => `${e.pod} ${e.address}${e.node ? ` on ${e.node}` : ''}${e.ready ? '' : ' (not ready)'}`).join(', ') || 'none';
     const rows: string[][] = [
