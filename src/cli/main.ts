@@ -12,10 +12,12 @@ import { registerStatus } from './commands/status.ts';
 import { registerTenants } from './commands/tenants.ts';
 import { registerTeardown } from './commands/teardown.ts';
 import { registerWorker } from './commands/worker.ts';
+import { packageVersion } from './version.ts';
 
 export function buildProgram(): Command {
   const program = new Command('udn-demo')
     .description('Run and prove the OVN-Kubernetes primary user-defined-network demo (FOSDEM 2025) as durable Temporal workflows')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       // Commander's "error: …" becomes our one-line form; help text is written unchanged.

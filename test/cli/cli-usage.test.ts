@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { freePort } from '../../src/host/free-port.ts';
 import { assertOneLineError, cli } from '../helpers/cli.ts';
@@ -14,6 +15,16 @@ describe('udn-demo usage and input errors (no server needed)', { timeout: 300_00
       assert.match(r.stdout, /^Usage: udn-demo /);
     }
     assert.match((await cli(['run', '--help'])).stdout, /Exit codes: 0 all checks passed, 1 a check failed, 2 usage\/config\/input error, 3 infrastructure error/);
+  });
+
+  it('--version and -V print the package version; --help starts with the usage line', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await cli([flag]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(r.stdout, `${version}\n`);
+    }
+    assert.match((await cli(['--help'])).stdout.split('\n')[0]!, /^Usage: udn-demo \[options\] \[command\]$/);
   });
 
   const cases: [string, string[], RegExp][] = [
