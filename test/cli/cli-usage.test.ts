@@ -22,7 +22,7 @@ describe('udn-demo usage and input errors (no server needed)', { timeout: 300_00
     for (const flag of ['--version', '-V']) {
       const r = await cli([flag]);
       assert.equal(r.exitCode, 0, r.stderr);
-      assert.equal(r.stdout, `${version}\n`);
+      assert.equal(r.stdout, version);
     }
     assert.match((await cli(['--help'])).stdout.split('\n')[0]!, /^Usage: udn-demo \[options\] \[command\]$/);
   });
