@@ -4,6 +4,7 @@ import { registerAnalyze } from './commands/analyze.ts';
 import { registerCancel } from './commands/cancel.ts';
 import { registerDecisions } from './commands/decide.ts';
 import { registerDevServer } from './commands/dev-server.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerList } from './commands/list.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerTeardown(program);
   registerDevServer(program);
   registerSandbox(program);
+  registerDoctor(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -43,6 +43,24 @@ export function binaryCachePath(spec: BinarySpec, binDir: string): string {
 }
 
 /**
+ * What locateBinary would do for a spec, decided without building or downloading anything: use
+ * what exists, else build with Go, else download, else nothing (`udn-demo doctor` reports it).
+ */
+export type BinaryPlan =
+  | { how: 'found'; found: LocatedBinary }
+  | { how: 'build'; go: string }
+  | { how: 'download'; download: NonNullable<BinarySpec['download']> }
+  | { how: 'none' };
+
+export async function planBinary(spec: BinarySpec, env: NodeJS.ProcessEnv, binDir: string): Promise<BinaryPlan> {
+  const found = await findExisting(spec, env, binDir);
+  if (found) return { how: 'found', found };
+  const go = await which('go', { nothrow: true, path: env.PATH });
+  if (go) return { how: 'build', go };
+  return spec.download ? { how: 'download', download: spec.download } : { how: 'none' };
+}
+
+/**
  * Finds a binary in the order the project promises: the spec's variables, PATH, our cache
  * (versioned names, so a version bump rebuilds), a Go build into the cache, a download.
  * One line says which source was used.
@@ -51,27 +69,26 @@ export async function locateBinary(spec: BinarySpec, options: LocateOptions = {}
   const env = options.env ?? process.env;
   const binDir = options.binDir ?? paths.binDir;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const found = await findExisting(spec, env, binDir);
-  if (found) {
-    log(`${spec.label}: ${found.path} (from ${found.source})`);
-    return found;
+  const plan = await planBinary(spec, env, binDir);
+  if (plan.how === 'found') {
+    log(`${spec.label}: ${plan.found.path} (from ${plan.found.source})`);
+    return plan.found;
   }
+  if (plan.how === 'none') throw new InfrastructureError(`${spec.label} not found (looked in ${[spec.pathEnv, spec.dirEnv].filter(Boolean).map((v) => `$${v}`).join(', ')}${spec.pathEnv || spec.dirEnv ? ', ' : ''}PATH, ${binDir}) and no Go toolchain to build it: install Go, or put ${spec.name} on PATH`);
   const target = binaryCachePath(spec, binDir);
   await mkdir(binDir, { recursive: true });
-  const go = await which('go', { nothrow: true, path: env.PATH });
-  const how = go ? 'building' : spec.download ? 'downloading' : undefined;
-  if (!how) throw new InfrastructureError(`${spec.label} not found (looked in ${[spec.pathEnv, spec.dirEnv].filter(Boolean).map((v) => `$${v}`).join(', ')}${spec.pathEnv || spec.dirEnv ? ', ' : ''}PATH, ${binDir}) and no Go toolchain to build it: install Go, or put ${spec.name} on PATH`);
-  log(`${spec.label}: ${how} v${spec.version} into ${binDir} (the first ${how === 'building' ? 'build' : 'download'} takes several minutes)`);
+  const how = plan.how === 'build' ? 'building' : 'downloading';
+  log(`${spec.label}: ${how} v${spec.version} into ${binDir} (the first ${plan.how} takes several minutes)`);
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
   const ticker = setInterval(() => log(`${spec.label}: still ${how} (${seconds()} s)`), 30_000);
   try {
-    if (go) await buildWithGo(spec, go, binDir, target, env, options.signal);
-    else await spec.download!(target, binDir, env);
+    if (plan.how === 'build') await buildWithGo(spec, plan.go, binDir, target, env, options.signal);
+    else await plan.download(target, binDir, env);
   } finally {
     clearInterval(ticker);
   }
-  const source = go ? 'go build' : 'download';
+  const source = plan.how === 'build' ? 'go build' : 'download';
   log(`${spec.label}: ${target} (from ${source}, ${seconds()} s)`);
   return { path: target, source };
 }

@@ -6,6 +6,7 @@ import { workflowUrl } from '../../client/web-ui.ts';
 import { loadConfig, type LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { checkFaultsFile } from '../../cluster/sandbox-faults.ts';
+import { doctorSummary } from '../../doctor/summary.ts';
 import { ExitCode, InputError } from '../../errors.ts';
 import { CLUSTER_MEMO, checkClusterFree, clusterKey } from '../cluster-in-use.ts';
 import { followWithOptionalWorker } from './in-process-worker.ts';
@@ -62,6 +63,9 @@ export async function drive<R>(opts: DriveOptions, cmd: RunCommand<R>): Promise<
   const { cluster, sandbox } = loaded.config;
   if (cluster.provider === 'sandbox' && sandbox.faultsFile) await checkFaultsFile(sandbox.faultsFile);
   await resolveConnectionOptions(loaded.config.temporal);
+  // The first run on a machine builds or downloads tools for minutes: say so, and why, up front.
+  const obtaining = await doctorSummary(loaded);
+  if (obtaining) info(obtaining);
   await ensureTemporalServer(loaded, info);
   const client = await connectClient(loaded.config.temporal);
   try {
