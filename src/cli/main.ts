@@ -6,6 +6,7 @@ import { registerDecisions } from './commands/decide.ts';
 import { registerDevServer } from './commands/dev-server.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerList } from './commands/list.ts';
+import { registerPlan } from './commands/plan.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerTeardown(program);
   registerDevServer(program);
   registerSandbox(program);
+  registerPlan(program);
   registerDoctor(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -1,6 +1,6 @@
 import type { ToolCheck } from '../cluster/providers/types.ts';
 import type { Check } from './check.ts';
-import { atLeast } from './version.ts';
+import { atLeast } from '../host/version.ts';
 
 /** Node against package.json's engines range (a ">=x.y" floor, the only form we write). */
 export function classifyNode(version: string, engines: string): Check {

@@ -1,4 +1,5 @@
 import type { ScenarioConfig } from '../config/schema.ts';
+import { namespaceIsolationByHand } from './namespace-isolation-by-hand.ts';
 import { NAMESPACE_ISOLATION } from './namespace-isolation.ts';
 import { renamed } from './resolve.ts';
 
@@ -24,5 +25,7 @@ export function namespaceIsolation(cfg: ScenarioConfig): typeof NAMESPACE_ISOLAT
       ['green/vm-b', `${green}/${cfg.migration.vm}`],
       ['green/vm-a', `${green}/${cfg.migration.client}`],
     ]),
+    // The shared first and last steps name nothing config renames: they keep the table's commands.
+    byHand: namespaceIsolationByHand(cfg),
   });
 }

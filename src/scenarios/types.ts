@@ -122,6 +122,14 @@ export interface CheckDef {
 export interface StepDef {
   id: string;
   title: string;
+  /** One sentence: what the step shows the audience. */
+  shows: string;
+  /**
+   * What a person types to do the step by hand, as in the talk's script: kubectl and virtctl on
+   * the host; a command typed into a VM's console ends in `# in <namespace>/<vm>'s console`, and
+   * `<…>` stands for what an earlier command printed (an address, a port). Never run by the demo.
+   */
+  byHand: readonly string[];
   timeoutSeconds: number;
   /** Steps that must have finished first: real data and state dependencies, not presentation order. */
   needs: readonly string[];

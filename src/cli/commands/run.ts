@@ -10,6 +10,7 @@ import { info, printJson } from '../io.ts';
 import { closedResult } from '../demo-result/outcome.ts';
 import { renderResult } from '../demo-result/render.ts';
 import { newWorkflowId } from '../workflow-id.ts';
+import { scenariosOf } from '../scenario-option.ts';
 import { SCENARIO_IDS, type ScenarioId } from '../../scenarios/compose.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 
@@ -27,14 +28,6 @@ export function registerRun(program: Command): void {
       const scenarios = scenariosOf(opts.scenario);
       process.exitCode = await drive(opts, demoCommand(opts, scenarios));
     });
-}
-
-/** `all` is the whole talk; a bad name is an input error before anything starts. */
-function scenariosOf(name: string): ScenarioId[] {
-  if (name === 'all') return [...SCENARIO_IDS];
-  const id = SCENARIO_IDS.find((s) => s === name);
-  if (!id) throw new InputError(`--scenario must be one of ${[...SCENARIO_IDS, 'all'].join(', ')}; got "${name}"`);
-  return [id];
 }
 
 /** What each scenario does, from its table: its title, its steps, its checks. */

@@ -1,3 +1,4 @@
+import { atLeast } from '../../../host/version.ts';
 import { statfs } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { execa } from 'execa';
@@ -53,7 +54,7 @@ async function checkTool(t: ToolSpec, env: NodeJS.ProcessEnv): Promise<ToolCheck
     return { name: t.name, found: false, hint: `${why}: ${t.hint}` };
   }
   const version = t.version?.exec(`${r.stdout}\n${r.stderr}`)?.[1];
-  if (t.min && version && older(version, t.min)) return { name: t.name, found: false, version, hint: `version ${version} is older than ${t.min}: ${t.hint}` };
+  if (t.min && version && !atLeast(version, t.min)) return { name: t.name, found: false, version, hint: `version ${version} is older than ${t.min}: ${t.hint}` };
   return { name: t.name, found: true, ...(version ? { version } : {}) };
 }
 
@@ -61,13 +62,4 @@ async function roomFor(name: string, measure: () => Promise<number>, min: number
   const have = await measure().catch(() => Number.NaN);
   const version = `${have.toFixed(1)} ${unit}`;
   return have >= min || Number.isNaN(have) ? { name, found: true, version } : { name, found: false, version, hint: `${version} available, ${min} ${unit} wanted: ${why}` };
-}
-
-function older(v: string, min: string): boolean {
-  const a = v.split('.').map(Number);
-  const b = min.split('.').map(Number);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  }
-  return false;
 }
