@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserFacingError, errorMessage, firstLine } from '../errors.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerCancel } from './commands/cancel.ts';
+import { registerCompletion } from './commands/completion.ts';
 import { registerDecisions } from './commands/decide.ts';
 import { registerDevServer } from './commands/dev-server.ts';
 import { registerDoctor } from './commands/doctor.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerSandbox(program);
   registerPlan(program);
   registerDoctor(program);
+  registerCompletion(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
