@@ -32,6 +32,9 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     if (value) setPath(temporal, path, value);
   }
   if (env.TEMPORAL_API_KEY && temporal.apiKeyEnv === undefined) temporal.apiKeyEnv = 'TEMPORAL_API_KEY';
+  if (env.UDN_DEMO_WEB_UI_URL) temporal.webUiUrl = env.UDN_DEMO_WEB_UI_URL;
+  // Temporal Cloud's Web UI is not on the server's host: its links go to cloud.temporal.io, same paths.
+  if (temporal.webUiUrl === undefined && typeof temporal.address === 'string' && /\.tmprl\.cloud(:\d+)?$/.test(temporal.address)) temporal.webUiUrl = 'https://cloud.temporal.io';
   const parsed = configSchema.safeParse({ ...raw, temporal });
   if (!parsed.success) throw new InputError(`${file === undefined ? 'config (defaults and TEMPORAL_* environment)' : `config ${file}`}: ${describeIssues(parsed.error.issues)}`);
   const { sandbox } = parsed.data;

@@ -3,6 +3,7 @@ import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { workflowUrl } from '../../src/client/web-ui.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { InputError } from '../../src/errors.ts';
 
@@ -61,6 +62,16 @@ describe('config loading', () => {
   it('treats an address in the file as explicit', async () => {
     const path = await file('addr.yaml', 'temporal:\n  address: temporal.internal:7233\n');
     assert.equal((await loadConfig(path, {})).temporalAddressExplicit, true);
+  });
+
+  it('links runs on Temporal Cloud to its Web UI, and takes the Web UI from UDN_DEMO_WEB_UI_URL or the file', async () => {
+    const cloud = await loadConfig(undefined, { TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'my-ns.a1b2c' });
+    assert.equal(cloud.config.temporal.webUiUrl, 'https://cloud.temporal.io');
+    assert.equal(workflowUrl(cloud.config.temporal, 'run-1'), 'https://cloud.temporal.io/namespaces/my-ns.a1b2c/workflows/run-1');
+    assert.equal((await loadConfig(undefined, {})).config.temporal.webUiUrl, 'http://127.0.0.1:8233');
+    assert.equal((await loadConfig(undefined, { TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', UDN_DEMO_WEB_UI_URL: 'https://ui.example.com' })).config.temporal.webUiUrl, 'https://ui.example.com');
+    const path = await file('ui.yaml', 'temporal:\n  address: my-ns.a1b2c.tmprl.cloud:7233\n  webUiUrl: https://temporal.example.org\n');
+    assert.equal((await loadConfig(path, {})).config.temporal.webUiUrl, 'https://temporal.example.org');
   });
 
   const bad: [string, string | Buffer, RegExp][] = [
