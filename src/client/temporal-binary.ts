@@ -12,10 +12,17 @@ export const TEMPORAL_CLI: BinarySpec = {
   version: TEMPORAL_CLI_VERSION,
   pathEnv: 'TEMPORAL_CLI_PATH',
   goArgs: () => ['install', '-trimpath', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`],
+  release: {
+    base: 'https://github.com/temporalio/cli/releases/download',
+    baseEnv: 'UDN_DEMO_DOWNLOAD_BASE_TEMPORAL',
+    file: (version, arch) => `v${version}/temporal_cli_${version}_linux_${arch}.tar.gz`,
+    sums: (version) => `v${version}/temporal_cli_${version}_checksums.txt`,
+    member: () => 'temporal',
+  },
   download: downloadThroughSdk,
 };
 
-/** $TEMPORAL_CLI_PATH, PATH, the cache, a Go build, and last the SDK's own download. */
+/** $TEMPORAL_CLI_PATH, PATH, the cache, the release download, a Go build, and last the SDK's own download. */
 export function locateTemporalCli(options: LocateOptions = {}): Promise<LocatedBinary> {
   return locateBinary(TEMPORAL_CLI, options);
 }

@@ -19,8 +19,11 @@ export function classifyBinary(spec: Pick<BinarySpec, 'name' | 'label'>, plan: B
     }
     case 'build':
       return { ...check('warn', `to be built with Go (~${buildMinutes([spec.name])} min): run builds it on first use, with ${plan.go}`), obtain: { how: 'build', binary: spec.name } };
-    case 'download':
-      return { ...check('warn', 'to be downloaded: no Go to build it; run downloads it on first use (needs internet)'), obtain: { how: 'download', binary: spec.name } };
+    case 'download': {
+      const fallback = plan.otherwise?.how === 'build' ? `, else builds it with Go (~${buildMinutes([spec.name])} min)` : ' (needs internet)';
+      const detail = plan.from ? `to be downloaded: run fetches the official release, checksum-verified, on first use${fallback}` : 'to be downloaded: no Go to build it; run downloads it on first use (needs internet)';
+      return { ...check('warn', detail), obtain: { how: 'download', binary: spec.name } };
+    }
     case 'none':
       return need.without
         ? check('warn', `cannot be obtained: no Go to build it; the sandbox runs without it (${need.without})`)

@@ -4,7 +4,11 @@ import { execa } from 'execa';
 import which from 'which';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError, InterruptedError } from '../errors.ts';
+import { DownloadUnavailable, downloadRelease, downloadsAllowed, releaseArch, releaseUrl, type ReleaseSource } from './download.ts';
 import { toolOptions } from './tool-env.ts';
+
+/** Puts the binary at target; signal stops it (Ctrl-C). */
+export type Download = (target: string, binDir: string, env: NodeJS.ProcessEnv, signal?: AbortSignal) => Promise<void>;
 
 /** How to find, build or fetch one external binary udn-demo runs. */
 export interface BinarySpec {
@@ -20,8 +24,10 @@ export interface BinarySpec {
   /** The `go` arguments that put the binary at `${gobin}/${name}`, and where to run them. */
   goArgs: (gobin: string) => string[];
   goDir?: string;
+  /** The official release, checksum-verified: tried before a build, which takes minutes. */
+  release?: ReleaseSource;
   /** The last resort, for machines with internet and no Go. */
-  download?: (target: string, binDir: string, env: NodeJS.ProcessEnv) => Promise<void>;
+  download?: Download;
 }
 
 export interface LocatedBinary {
@@ -34,7 +40,7 @@ export interface LocateOptions {
   env?: NodeJS.ProcessEnv;
   binDir?: string;
   log?: (line: string) => void;
-  /** Stops a build in progress (Ctrl-C). */
+  /** Stops a build or download in progress (Ctrl-C). */
   signal?: AbortSignal;
 }
 
@@ -44,26 +50,44 @@ export function binaryCachePath(spec: BinarySpec, binDir: string): string {
 
 /**
  * What locateBinary would do for a spec, decided without building or downloading anything: use
- * what exists, else build with Go, else download, else nothing (`udn-demo doctor` reports it).
+ * what exists, else download the official release (unless offline or on a platform it does not
+ * ship for) and otherwise build with Go, else the no-Go download, else nothing (`udn-demo doctor`
+ * reports it).
  */
-export type BinaryPlan =
-  | { how: 'found'; found: LocatedBinary }
+export type BinaryPlan = { how: 'found'; found: LocatedBinary } | ObtainPlan;
+export type ObtainPlan =
   | { how: 'build'; go: string }
-  | { how: 'download'; download: NonNullable<BinarySpec['download']> }
+  | {
+      how: 'download';
+      download: Download;
+      /** The release file's URL, for the log line. */
+      from?: string;
+      /** What to do when this download cannot happen (no network, no such file). */
+      otherwise?: ObtainPlan;
+    }
   | { how: 'none' };
 
 export async function planBinary(spec: BinarySpec, env: NodeJS.ProcessEnv, binDir: string): Promise<BinaryPlan> {
   const found = await findExisting(spec, env, binDir);
   if (found) return { how: 'found', found };
   const go = await which('go', { nothrow: true, path: env.PATH });
-  if (go) return { how: 'build', go };
-  return spec.download ? { how: 'download', download: spec.download } : { how: 'none' };
+  const otherwise: ObtainPlan = go ? { how: 'build', go } : spec.download ? { how: 'download', download: spec.download } : { how: 'none' };
+  const { release } = spec;
+  const arch = releaseArch();
+  if (!release || !arch || !downloadsAllowed(env)) return otherwise;
+  return {
+    how: 'download',
+    download: (target, dir, env, signal) => downloadRelease(release, spec.version, arch, target, dir, env, signal),
+    from: releaseUrl(release, release.file(spec.version, arch), env),
+    otherwise,
+  };
 }
 
 /**
  * Finds a binary in the order the project promises: the spec's variables, PATH, our cache
- * (versioned names, so a version bump rebuilds), a Go build into the cache, a download.
- * One line says which source was used.
+ * (versioned names, so a version bump fetches again), the official release download, a Go build
+ * into the cache, the no-Go download. One line says which source was used, one why a download
+ * was given up for the next.
  */
 export async function locateBinary(spec: BinarySpec, options: LocateOptions = {}): Promise<LocatedBinary> {
   const env = options.env ?? process.env;
@@ -74,17 +98,32 @@ export async function locateBinary(spec: BinarySpec, options: LocateOptions = {}
     log(`${spec.label}: ${plan.found.path} (from ${plan.found.source})`);
     return plan.found;
   }
+  return obtain(spec, plan, { env, binDir, log, signal: options.signal });
+}
+
+interface ObtainContext {
+  env: NodeJS.ProcessEnv;
+  binDir: string;
+  log: (line: string) => void;
+  signal?: AbortSignal | undefined;
+}
+
+async function obtain(spec: BinarySpec, plan: ObtainPlan, { env, binDir, log, signal }: ObtainContext): Promise<LocatedBinary> {
   if (plan.how === 'none') throw new InfrastructureError(`${spec.label} not found (looked in ${[spec.pathEnv, spec.dirEnv].filter(Boolean).map((v) => `$${v}`).join(', ')}${spec.pathEnv || spec.dirEnv ? ', ' : ''}PATH, ${binDir}) and no Go toolchain to build it: install Go, or put ${spec.name} on PATH`);
   const target = binaryCachePath(spec, binDir);
   await mkdir(binDir, { recursive: true });
   const how = plan.how === 'build' ? 'building' : 'downloading';
-  log(`${spec.label}: ${how} v${spec.version} into ${binDir} (the first ${plan.how} takes several minutes)`);
+  log(plan.how === 'download' && plan.from ? `${spec.label}: downloading v${spec.version} from ${plan.from}` : `${spec.label}: ${how} v${spec.version} into ${binDir} (the first ${plan.how} takes several minutes)`);
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
   const ticker = setInterval(() => log(`${spec.label}: still ${how} (${seconds()} s)`), 30_000);
   try {
-    if (plan.how === 'build') await buildWithGo(spec, plan.go, binDir, target, env, options.signal);
-    else await plan.download(target, binDir, env);
+    if (plan.how === 'build') await buildWithGo(spec, plan.go, binDir, target, env, signal);
+    else await plan.download(target, binDir, env, signal);
+  } catch (err) {
+    if (!(plan.how === 'download' && plan.otherwise && err instanceof DownloadUnavailable)) throw err;
+    log(`${spec.label}: ${err.message}; ${plan.otherwise.how === 'build' ? 'building it with Go instead' : 'trying the next source'}`);
+    return obtain(spec, plan.otherwise, { env, binDir, log, signal });
   } finally {
     clearInterval(ticker);
   }

@@ -9,9 +9,12 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The CLI under test never downloads its tools (a test can still say otherwise). */
+const offline = { UDN_DEMO_OFFLINE: '1' };
+
 /** Runs the real `udn-demo` executable, as a person would. */
 export async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const r = await execa(process.execPath, [bin, ...args], { env, reject: false, timeout: 120_000, stdin: 'ignore' });
+  const r = await execa(process.execPath, [bin, ...args], { env: { ...offline, ...env }, reject: false, timeout: 120_000, stdin: 'ignore' });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -25,7 +28,7 @@ export function assertOneLineError(r: CliResult): string {
 
 /** Starts the CLI without waiting, for tests that signal it; resolves `ready` once stderr matches. */
 export function spawnCli(args: string[], env: Record<string, string>, readyWhen: RegExp) {
-  const child = execa(process.execPath, [bin, ...args], { env, reject: false, stdin: 'ignore', timeout: 120_000 });
+  const child = execa(process.execPath, [bin, ...args], { env: { ...offline, ...env }, reject: false, stdin: 'ignore', timeout: 120_000 });
   let stderr = '';
   const ready = new Promise<void>((resolve, reject) => {
     child.stderr?.on('data', (chunk: Buffer) => {

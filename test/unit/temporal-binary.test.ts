@@ -54,7 +54,8 @@ describe('finding the Temporal CLI', () => {
     const argsFile = join(root, 'go-args');
     await executable(join(goDir, 'go'), `echo "$@" > ${argsFile}\nprintf '#!/bin/sh\\necho built\\n' > "$GOBIN/temporal"\n/bin/chmod +x "$GOBIN/temporal"`);
     const binDir = join(root, 'cache');
-    const found = await locateTemporalCli({ env: { PATH: goDir }, binDir, log });
+    // Offline: the release download comes first otherwise (test/host/download.test.ts covers it).
+    const found = await locateTemporalCli({ env: { PATH: goDir, UDN_DEMO_OFFLINE: '1' }, binDir, log });
     assert.deepEqual(found, { path: cachedPath(binDir), source: 'go build' });
     assert.equal((await readFile(argsFile, 'utf8')).trim(), `install -trimpath github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`);
     assert.match(lines[0]!, /building v1\.5\.1 into .*the first build takes several minutes/);
