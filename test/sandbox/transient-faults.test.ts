@@ -29,6 +29,7 @@ const FAIL_FIRST: Record<string, number> = {
   preflight: 5,
   ensureCluster: 1,
   applyManifests: 1,
+  claimCluster: 1,
   waitReady: 1,
   discoverAddresses: 1,
   runProbes: 1,
@@ -37,6 +38,7 @@ const FAIL_FIRST: Record<string, number> = {
   migrateVmi: 2,
   collectTraffic: 1,
   writeReport: 2,
+  releaseCluster: 1,
 };
 
 /** A step's attempts is the largest attempt of its activities: here, one more than the most failed. */

@@ -32,7 +32,7 @@ describe('TenantsWorkflow (fake activities, real server)', { timeout: 120_000 },
     const ids = (kind: string) => [1, 2, 3, 4].map((i) => `${workflowId}/${kind}/tenant-0${i}`);
     assert.deepEqual(children, [...ids('tenant'), ...ids('isolation')]);
     const parentActivities = (parent.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    assert.deepEqual(parentActivities, ['preflight', 'ensureCluster'], 'the parent only checks the cluster; children do the rest');
+    assert.deepEqual(parentActivities, ['preflight', 'ensureCluster', 'claimCluster', 'releaseCluster'], 'the parent only checks and holds the cluster; children do the rest');
     const source = await server.env.client.workflow.getHandle(`${workflowId}/isolation/tenant-02`).fetchHistory();
     const scheduled = (source.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes ?? []);
     assert.deepEqual(scheduled.map((a) => a.activityType?.name), ['runProbes']);
