@@ -7,6 +7,7 @@ import { registerDecisions } from './commands/decide.ts';
 import { registerDevServer } from './commands/dev-server.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerList } from './commands/list.ts';
+import { registerNext } from './commands/next.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerList(program);
   registerDecisions(program);
+  registerNext(program);
   registerCancel(program);
   registerReport(program);
   registerAnalyze(program);

@@ -112,6 +112,8 @@ export interface DemoResult {
   failure?: { step: StepId; type: string; message: string };
   /** Present while a failed step waits for an operator. */
   awaiting?: AwaitingDecision;
+  /** Presenter mode only: the step the run waits before (for `udn-demo next`), null while a step runs. */
+  presenter?: { waitingBefore: StepId } | null;
   /** Every operator decision (and expired deadline), in order; absent when there was none. */
   decisions?: DecisionRecord[];
   /** Present when the run was cancelled. */

@@ -21,6 +21,8 @@ export interface DemoInput {
   sandbox?: Config['sandbox'];
   /** For the kind provider: the pinned ovn-kubernetes and KubeVirt. */
   kind?: KindConfig;
+  /** Presenter mode: the run waits for the presenter before each step (narrative order). */
+  presenter?: boolean;
   /** An ended run still holding the cluster's Lease, which this run may replace (`--take-over`). */
   takeOver?: string;
 }

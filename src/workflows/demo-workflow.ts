@@ -5,6 +5,7 @@ import { NAMESPACE_ISOLATION } from '../scenarios/namespace-isolation.ts';
 import type { StepDef } from '../scenarios/types.ts';
 import type { DemoInput } from './demo-input.ts';
 import { cleanupScopeSignal } from './operator-messages.ts';
+import { PresenterGate } from './presenter.ts';
 import { ScenarioRun } from './scenario-run.ts';
 import { runAsGraph } from './step-graph.ts';
 import { StepTracker } from './step-tracker.ts';
@@ -25,12 +26,15 @@ export async function runDemo(input: DemoInput, order?: readonly string[], opts:
   const tracker = new StepTracker(steps);
   const run = new ScenarioRun(input, scenario, tracker);
   const byId = new Map(steps.map((s) => [s.id, s]));
-  const step = (id: string) => {
+  const gate = input.presenter ? new PresenterGate(tracker.result, () => tracker.publish()) : undefined;
+  const step = async (id: string) => {
     const def = byId.get(id)!;
+    await gate?.before(id);
     return tracker.run(id, (act, round) => run.step(def, act, round), { skippable: def.skippable === true });
   };
   const sequence = async () => {
-    if (input.ordering === 'fast') await runAsGraph(step, steps);
+    // A presenter shows one step at a time: the talk's order.
+    if (input.ordering === 'fast' && !gate) await runAsGraph(step, steps);
     else for (const id of order ?? steps.map((s) => s.id)) if (byId.has(id)) await step(id);
     return tracker.finish();
   };

@@ -134,7 +134,8 @@ export class StepTracker {
     return step;
   }
 
-  private publish(): void {
+  /** Says the run's state where people look: the Web UI's current details (the progress query reads `result`). */
+  publish(): void {
     const total = this.result.steps.length;
     const lines = this.result.steps.map((s, i) => `${i + 1}/${total} ${SYMBOL[s.state]} **${s.id}**${s.outcome ? ` — ${s.outcome}` : ''}`);
     const passed = this.result.checks.filter((c) => c.passed).length;
@@ -142,7 +143,9 @@ export class StepTracker {
     const ask = waiting
       ? ['', `**Waiting for an operator** until ${waiting.deadline}: step ${waiting.step} failed: ${waiting.reason}`, `Answer with \`udn-demo retry ${this.result.workflowId}\`, \`udn-demo skip ${this.result.workflowId}\` or \`udn-demo cancel ${this.result.workflowId}\`.`]
       : [];
-    setCurrentDetails([`Run ${this.result.status}; checks ${passed}/${this.result.checks.length} passed`, ...ask, '', ...lines].join('\n'));
+    const before = this.result.presenter?.waitingBefore;
+    const presenter = before ? ['', `**Waiting for the presenter** before step ${before}: \`udn-demo next ${this.result.workflowId}\`, or the update \`continue\`.`] : [];
+    setCurrentDetails([`Run ${this.result.status}; checks ${passed}/${this.result.checks.length} passed`, ...ask, ...presenter, '', ...lines].join('\n'));
   }
 }
 

@@ -13,6 +13,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { decideUpdate } from '../../src/workflows/operator-messages.ts';
 import { progressQuery } from '../../src/workflows/queries.ts';
+import { NARRATIVE_ORDER } from '../../src/workflows/demo-workflow.ts';
+import { continueUpdate } from '../../src/workflows/presenter.ts';
 import { runDemoWithFakes, tenantsInput, testInput, type DemoRunOptions } from '../helpers/demo-harness.ts';
 import { startTestServer } from '../helpers/temporal-env.ts';
 
@@ -50,6 +52,19 @@ const SCENARIOS: Record<string, DemoRunOptions> = {
   // One run per cluster (patch `cluster-lease`): claimed before the first apply, let go at the end; and refused.
   'held-cluster': { input: operated },
   'cluster-busy': { input: operated, behaviour: { clusterBusy: true } },
+  // Presenter mode: a `continue` before every step.
+  presented: {
+    input: testInput({ operator: { decisionTimeoutSeconds: 600 }, presenter: true }),
+    during: async (handle) => {
+      for (let released = 0; released < NARRATIVE_ORDER.length; ) {
+        const p = await handle.query(progressQuery).catch(() => undefined);
+        if (p?.presenter?.waitingBefore) {
+          await handle.executeUpdate(continueUpdate, { args: [{}] });
+          released++;
+        } else await sleep(50);
+      }
+    },
+  },
   'operated-cancelled': {
     input: operated,
     behaviour: { stuck: { waitReady: 99 } },

@@ -1,17 +1,14 @@
 import type { Command } from 'commander';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { connectClient } from '../../client/connection.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { StepId } from '../../model/result.ts';
-import { STEP_IDS } from '../../scenarios/index.ts';
-import { InfrastructureError, InputError, errorMessage } from '../../errors.ts';
 import type { DecisionAction } from '../../model/result.ts';
 import { decideUpdate } from '../../workflows/operator-messages.ts';
+import { deliverUpdate } from '../deliver-update.ts';
 import { info } from '../io.ts';
+import { stepOption } from '../step-option.ts';
 import { openRun } from '../open-run.ts';
 import { validateWorkflowId } from '../workflow-id.ts';
-
-const ANSWER_WITHIN_MS = 15_000;
 
 const ACTIONS: Record<DecisionAction, { description: string; done: (step: StepId) => string }> = {
   retry: { description: 'run the failed step a waiting run is stuck at again', done: (step) => `step ${step} runs again` },
@@ -30,18 +27,12 @@ export function registerDecisions(program: Command): void {
       .addHelpText('after', '\nExit codes: 0 delivered, 2 no such run / it is not waiting / another step, 3 no worker answered.')
       .action(async (workflowId: string, opts: { config?: string; step?: string }) => {
         validateWorkflowId(workflowId);
-        if (opts.step !== undefined && !(STEP_IDS as readonly string[]).includes(opts.step)) throw new InputError(`--step "${opts.step}" is not a step; steps: ${STEP_IDS.join(', ')}`);
+        const step = stepOption(opts.step);
         const { config } = await loadConfig(opts.config);
         const client = await connectClient(config.temporal);
         try {
           const handle = await openRun(client, workflowId, config.temporal.namespace, 'nothing waits for a decision');
-          const step = opts.step as StepId | undefined;
-          const ack = await client.connection
-            .withDeadline(Date.now() + ANSWER_WITHIN_MS, () => handle.executeUpdate(decideUpdate, { args: [{ action, ...(step ? { step } : {}) }] }))
-            .catch((err: unknown) => {
-              if (err instanceof WorkflowUpdateFailedError) throw new InputError(`run ${workflowId}: ${errorMessage(err.cause ?? err)}`);
-              throw new InfrastructureError(`run ${workflowId}: no worker took the decision within ${ANSWER_WITHIN_MS / 1000} s (${errorMessage(err)}); is \`udn-demo worker\` running?`);
-            });
+          const ack = await deliverUpdate(client, workflowId, () => handle.executeUpdate(decideUpdate, { args: [{ action, ...(step ? { step } : {}) }] }));
           info(`${action}: ${done(ack.step)} (run ${workflowId})`);
         } finally {
           await client.connection.close();

@@ -6,6 +6,8 @@ import { addDriveOptions } from '../drive/options.ts';
 import { drive, type DriveOptions, type RunCommand } from '../drive/drive.ts';
 import { exitCodeFor } from '../demo-result/exit-code.ts';
 import { follow } from '../run/follow.ts';
+import { presenter } from '../run/present.ts';
+import type { LoadedConfig } from '../../config/load.ts';
 import { info, printJson } from '../io.ts';
 import { closedResult } from '../demo-result/outcome.ts';
 import { renderResult } from '../demo-result/render.ts';
@@ -17,11 +19,13 @@ import { SCENARIOS } from '../../scenarios/index.ts';
 interface RunOptions extends DriveOptions {
   ordering?: string;
   scenario: string;
+  presenter?: boolean;
 }
 
 export function registerRun(program: Command): void {
   addDriveOptions(program.command('run').description('start DemoWorkflow (or attach to the open run with --workflow-id) and follow it to the end'))
     .option('--ordering <mode>', "narrative: the seed's order, one step at a time (default); fast: every step as soon as what it needs is done")
+    .option('--presenter', 'present the talk: before each step the run waits for you (Enter here, `udn-demo next ID`, or the update `continue`) and this terminal shows what the step does and the commands to do it by hand')
     .option('--scenario <name>', `which part of the talk: ${[...SCENARIO_IDS, 'all'].join(', ')} (all: the whole talk, in its order)`, 'all')
     .addHelpText('after', `\nScenarios:\n${scenariosHelp()}\n\nExit codes: 0 all checks passed, 1 a check failed, 2 usage/config/input error, 3 infrastructure error.`)
     .action(async (opts: RunOptions) => {
@@ -41,10 +45,13 @@ function scenariosHelp(): string {
 
 /** DemoWorkflow: the talk, step by step. */
 function demoCommand(opts: RunOptions, scenarios: ScenarioId[]): RunCommand<DemoResult> {
+  let loadedConfig: LoadedConfig | undefined;
   return {
     name: 'run',
     statusFollows: true,
     configure(loaded) {
+      loadedConfig = loaded;
+      if (opts.presenter && opts.ordering === 'fast') throw new InputError('--presenter shows one step at a time: it takes the narrative ordering, not --ordering fast');
       if (opts.ordering === undefined) return;
       if (opts.ordering !== 'narrative' && opts.ordering !== 'fast') throw new InputError(`--ordering must be narrative or fast, got "${opts.ordering}"`);
       loaded.config.ordering = opts.ordering;
@@ -52,7 +59,7 @@ function demoCommand(opts: RunOptions, scenarios: ScenarioId[]): RunCommand<Demo
     newWorkflowId: (config) => newWorkflowId(config.cluster.provider),
     start: ({ config, source }, takeOver) => ({
       workflowType: 'DemoWorkflow',
-      args: [{ ...demoInputFromConfig(config), scenarios, ...(takeOver ? { takeOver } : {}) }],
+      args: [{ ...demoInputFromConfig(config), scenarios, ...(takeOver ? { takeOver } : {}), ...(opts.presenter ? { presenter: true } : {}) }],
       staticSummary: `udn-demo on the ${config.cluster.provider} cluster "${config.cluster.name}"`,
       staticDetails: [
         `Config: ${source}`,
@@ -63,7 +70,15 @@ function demoCommand(opts: RunOptions, scenarios: ScenarioId[]): RunCommand<Demo
         `ordering: ${config.ordering}`,
       ].join('\n\n'),
     }),
-    follow: (client, handle) => follow(client, handle, { print: info }),
+    async follow(client, handle) {
+      // Any follower of a presented run presents it (an attach with --workflow-id too).
+      const present = presenter(handle, loadedConfig!, scenarios, info);
+      try {
+        return await follow(client, handle, { print: info, onProgress: present.onProgress });
+      } finally {
+        present.close();
+      }
+    },
     closed: (_client, handle) => closedResult(handle),
     report(result, json) {
       if (json) printJson(result);

@@ -11,7 +11,8 @@ export function renderPlan(plan: Plan): string {
   return `${[head, ...plan.steps.map((s, i) => renderStep(s, i, plan.steps.length))].join('\n\n')}\n`;
 }
 
-function renderStep(s: PlanStep, i: number, total: number): string {
+/** One step's section: what it shows, what it does, its manifests, its probes and the commands to do it by hand. */
+export function renderStep(s: PlanStep, i: number, total: number): string {
   const facts = [actionLine(s.action), `timeout ${s.timeoutSeconds} s`, s.needs.length > 0 ? `needs ${s.needs.join(', ')}` : 'needs nothing', ...(s.skippable ? ['skippable'] : [])];
   const lines = [`${i + 1}/${total} ${s.id}: ${s.title}`, `shows: ${s.shows}`, facts.join(' · ')];
   if (s.manifests) lines.push('manifests:', ...indented(s.manifests.length > 0 ? s.manifests.map((m) => stringify(m)).join('---\n') : '(none: the config leaves them out)'));

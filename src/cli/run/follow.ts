@@ -10,6 +10,8 @@ export interface FollowOptions {
   pollMs?: number;
   /** How often a step that is still running says so. */
   stillRunningEveryMs?: number;
+  /** Sees every progress read (presenter mode answers the run's wait from it). */
+  onProgress?: (progress: DemoResult) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function follow(client: Client, handle: WorkflowHandle, opts: Follo
     const ask = p.awaiting ? `${p.awaiting.step}@${p.awaiting.since}` : '';
     if (ask && ask !== asked) for (const line of awaitingLines(p)) opts.print(`  ${line}`);
     asked = ask;
+    opts.onProgress?.(p);
   };
 
   const result = await pollUntilSettled(closedResult(handle, { say: opts.print }), pollMs, async (tick) => {
