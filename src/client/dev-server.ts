@@ -9,6 +9,7 @@ import { locateTemporalCli } from './temporal-binary.ts';
 import { isAlive, lastLogLine, stopGroup } from '../host/processes.ts';
 import { identify, verify, type ProcessIdentity, type RecordedProcess, type Verdict } from '../host/process-identity.ts';
 import { isListening } from '../host/tcp-probe.ts';
+import { STATUS_ATTRIBUTE } from '../model/status-attribute.ts';
 
 export interface DevServerOptions {
   host: string;
@@ -94,6 +95,7 @@ export async function startDevServer(
     '--port', String(opts.port),
     '--ui-port', String(opts.uiPort),
     '--namespace', opts.namespace,
+    '--search-attribute', `${STATUS_ATTRIBUTE.name}=Keyword`,
     '--db-filename', f.database,
     '--log-format', 'pretty',
     '--log-level', 'warn',

@@ -23,6 +23,8 @@ export interface DemoInput {
   kind?: KindConfig;
   /** Presenter mode: the run waits for the presenter before each step (narrative order). */
   presenter?: boolean;
+  /** The server has the UdnDemoStatus search attribute, so the run keeps it set (absent in older runs: never set). */
+  statusAttribute?: boolean;
   /** An ended run still holding the cluster's Lease, which this run may replace (`--take-over`). */
   takeOver?: string;
 }

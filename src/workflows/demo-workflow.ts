@@ -8,6 +8,7 @@ import { cleanupScopeSignal } from './operator-messages.ts';
 import { PresenterGate } from './presenter.ts';
 import { ScenarioRun } from './scenario-run.ts';
 import { runAsGraph } from './step-graph.ts';
+import { StatusAttribute } from './status-attribute.ts';
 import { StepTracker } from './step-tracker.ts';
 
 /** The first scenario's order: the one a presenter follows (and every run before there were two). */
@@ -23,7 +24,7 @@ export async function runDemo(input: DemoInput, order?: readonly string[], opts:
   const scenario = scenarioOf(input.scenarios ?? ['namespace-isolation'], input.scenario);
   // A step added after runs were recorded is left out of their replay (they ran without it).
   const steps = (scenario.steps as readonly StepDef[]).filter((s) => s.since === undefined || patched(s.since));
-  const tracker = new StepTracker(steps);
+  const tracker = new StepTracker(steps, new StatusAttribute(input.statusAttribute === true));
   const run = new ScenarioRun(input, scenario, tracker);
   const byId = new Map(steps.map((s) => [s.id, s]));
   const gate = input.presenter ? new PresenterGate(tracker.result, () => tracker.publish()) : undefined;

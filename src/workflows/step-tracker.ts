@@ -3,6 +3,7 @@ import type { Attempted } from '../model/activities.ts';
 import type { CheckResult, CleanupRecord, DemoResult, StepId, StepRecord } from '../model/result.ts';
 import { OperatorDesk } from './operator-desk.ts';
 import { progressQuery } from './queries.ts';
+import { StatusAttribute } from './status-attribute.ts';
 
 /** Unwraps an instrumented activity call and remembers the attempt that succeeded. */
 export type Act = <T>(call: Promise<Attempted<T>>) => Promise<T>;
@@ -19,7 +20,10 @@ export class StepTracker {
   /** Check ids in the order the steps declare them: results list checks so, whatever order they were decided in. */
   private readonly checkOrder: string[];
 
-  constructor(steps: readonly { id: string; title: string; checks?: readonly { id: string }[] }[]) {
+  constructor(
+    steps: readonly { id: string; title: string; checks?: readonly { id: string }[] }[],
+    private readonly status = new StatusAttribute(false),
+  ) {
     this.checkOrder = steps.flatMap((s) => (s.checks ?? []).map((c) => c.id));
     const { workflowId, runId } = workflowInfo();
     this.result = {
@@ -145,6 +149,8 @@ export class StepTracker {
       : [];
     const before = this.result.presenter?.waitingBefore;
     const presenter = before ? ['', `**Waiting for the presenter** before step ${before}: \`udn-demo next ${this.result.workflowId}\`, or the update \`continue\`.`] : [];
+    const status = this.result.status;
+    this.status.set(status === 'waiting' ? 'waiting-operator' : before ? 'waiting-presenter' : status);
     setCurrentDetails([`Run ${this.result.status}; checks ${passed}/${this.result.checks.length} passed`, ...ask, ...presenter, '', ...lines].join('\n'));
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { locateTemporalCli } from '../../src/client/temporal-binary.ts';
+import { STATUS_ATTRIBUTE } from '../../src/model/status-attribute.ts';
 import { installRuntime } from '../../src/worker.ts';
 
 /** The SDK's own log during tests: failing workflows are expected there, and would drown the test output. */
@@ -16,7 +17,8 @@ export async function startTestServer(): Promise<TestWorkflowEnvironment> {
   installRuntime(TEST_SDK_LOG);
   const { path } = await locateTemporalCli({ log: () => undefined });
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1' },
+    // Registered as the embedded dev server registers it, so runs may set it.
+    server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1', searchAttributes: [STATUS_ATTRIBUTE] },
   });
 }
 

@@ -57,9 +57,9 @@ function demoCommand(opts: RunOptions, scenarios: ScenarioId[]): RunCommand<Demo
       loaded.config.ordering = opts.ordering;
     },
     newWorkflowId: (config) => newWorkflowId(config.cluster.provider),
-    start: ({ config, source }, takeOver) => ({
+    start: ({ config, source }, takeOver, statusAttribute) => ({
       workflowType: 'DemoWorkflow',
-      args: [{ ...demoInputFromConfig(config), scenarios, ...(takeOver ? { takeOver } : {}), ...(opts.presenter ? { presenter: true } : {}) }],
+      args: [{ ...demoInputFromConfig(config), scenarios, ...(takeOver ? { takeOver } : {}), ...(opts.presenter ? { presenter: true } : {}), ...(statusAttribute ? { statusAttribute } : {}) }],
       staticSummary: `udn-demo on the ${config.cluster.provider} cluster "${config.cluster.name}"`,
       staticDetails: [
         `Config: ${source}`,

@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { InjectedFailures } from '../../activities/instrument.ts';
 import { connectClient, resolveConnectionOptions } from '../../client/connection.ts';
 import { ensureTemporalServer } from '../../client/ensure-server.ts';
+import { serverHasStatusAttribute } from '../../client/status-attribute.ts';
 import { workflowUrl } from '../../client/web-ui.ts';
 import { loadConfig, type LoadedConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
@@ -38,8 +39,11 @@ export interface RunCommand<R> {
   /** The command's own flags applied to the config; throws InputError before anything starts. */
   configure(loaded: LoadedConfig): void;
   newWorkflowId(config: Config): string;
-  /** `takeOver`: the ended run still holding the cluster that this one may replace. */
-  start(loaded: LoadedConfig, takeOver: string | undefined): StartSpec;
+  /**
+   * `takeOver`: the ended run still holding the cluster that this one may replace;
+   * `statusAttribute`: the server has UdnDemoStatus, so the run may keep it set.
+   */
+  start(loaded: LoadedConfig, takeOver: string | undefined, statusAttribute: boolean): StartSpec;
   follow(client: Client, handle: WorkflowHandle): Promise<R>;
   closed(client: Client, handle: WorkflowHandle): Promise<R>;
   /** Prints the result (the JSON document with --json) and returns the exit code. */
@@ -72,7 +76,7 @@ export async function drive<R>(opts: DriveOptions, cmd: RunCommand<R>): Promise<
     const { temporal } = loaded.config;
     const id = workflowId ?? cmd.newWorkflowId(loaded.config);
     const { handle, state } = await startOrAttach(client, temporal.taskQueue, id, async () => ({
-      ...cmd.start(loaded, await checkClusterFree(client, loaded.config, id, cmd.name, Boolean(opts.takeOver))),
+      ...cmd.start(loaded, await checkClusterFree(client, loaded.config, id, cmd.name, Boolean(opts.takeOver)), await serverHasStatusAttribute(client)),
       memo: { [CLUSTER_MEMO]: clusterKey(loaded.config) },
     }));
     if (state === 'closed') {

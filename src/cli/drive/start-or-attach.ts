@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 
 export type RunState = 'started' | 'attached' | 'closed';
 
@@ -13,23 +13,26 @@ export interface StartSpec {
 }
 
 /**
- * One run per workflow id: an open run is attached to, an ended one is reported (never started
- * again), and only an unknown id starts a run. Losing the race to another starter is attaching.
+ * One run per workflow id, decided by the server's id policies rather than by a describe before
+ * the start (which two starters can both pass): the start fails on any run that holds the id,
+ * open (conflict policy FAIL) or ended (reuse policy REJECT_DUPLICATE), and only then is that run
+ * described, to attach to it when open or report it when ended. A new id costs one round trip.
  */
 export async function startOrAttach(client: Client, taskQueue: string, workflowId: string, spec: () => Promise<StartSpec>): Promise<{ handle: WorkflowHandle; state: RunState }> {
-  const existing = client.workflow.getHandle(workflowId);
-  try {
-    const { status } = await existing.describe();
-    return { handle: existing, state: status.name === 'RUNNING' ? 'attached' : 'closed' };
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
   const { workflowType, ...options } = await spec();
   try {
-    const handle = await client.workflow.start(workflowType, { taskQueue, workflowId, ...options });
+    const handle = await client.workflow.start(workflowType, {
+      taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...options,
+    });
     return { handle, state: 'started' };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { handle: existing, state: 'attached' };
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+  const existing = client.workflow.getHandle(workflowId);
+  const { status } = await existing.describe();
+  return { handle: existing, state: status.name === 'RUNNING' ? 'attached' : 'closed' };
 }
