@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { TemporalConfig } from '../config/schema.ts';
+import { profileApiKey } from '../config/temporal-profile.ts';
 import { InfrastructureError, InputError, errorMessage, firstLine } from '../errors.ts';
 
 interface ResolvedOptions {
@@ -30,9 +31,9 @@ export async function resolveConnectionOptions(config: TemporalConfig, env: Node
       ...(config.tls.serverName ? { serverNameOverride: config.tls.serverName } : {}),
     };
   }
-  if (config.apiKeyEnv) {
-    const key = env[config.apiKeyEnv];
-    if (!key) throw new InputError(`temporal.apiKeyEnv names $${config.apiKeyEnv}, which is not set`);
+  if (config.apiKeyEnv || config.apiKeyProfile) {
+    const key = config.apiKeyEnv ? env[config.apiKeyEnv] : profileApiKey(config.apiKeyProfile!, env);
+    if (!key) throw new InputError(config.apiKeyEnv ? `temporal.apiKeyEnv names $${config.apiKeyEnv}, which is not set` : `temporal CLI profile "${config.apiKeyProfile}" has no api_key`);
     out.apiKey = key;
     // Temporal Cloud with an API key needs TLS even without client certificates.
     out.tls ??= {};

@@ -4,34 +4,23 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { InputError, errorMessage, firstLine } from '../errors.ts';
 import { configSchema, type Config } from './schema.ts';
+import { temporalLayers, type TemporalLayer } from './temporal-profile.ts';
 
 export interface LoadedConfig {
   config: Config;
-  /** True when a file or $TEMPORAL_ADDRESS chose the server, so we must not start our own. */
+  /** True when a file, a temporal CLI profile or $TEMPORAL_ADDRESS chose the server, so we must not start our own. */
   temporalAddressExplicit: boolean;
   source: string;
 }
-
-/** The environment variables Temporal's own CLI and SDKs read, so one setup serves both. */
-const TEMPORAL_ENV = {
-  TEMPORAL_ADDRESS: ['address'],
-  TEMPORAL_NAMESPACE: ['namespace'],
-  TEMPORAL_TLS_CLIENT_CERT_PATH: ['tls', 'clientCertPath'],
-  TEMPORAL_TLS_CLIENT_KEY_PATH: ['tls', 'clientKeyPath'],
-  TEMPORAL_TLS_SERVER_CA_CERT_PATH: ['tls', 'serverRootCaCertPath'],
-  TEMPORAL_TLS_SERVER_NAME: ['tls', 'serverName'],
-} as const;
 
 export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   const raw = file === undefined ? {} : await readConfigFile(file);
   const source = file ?? 'built-in defaults';
   const fileTemporal = isRecord(raw.temporal) ? raw.temporal : {};
-  const temporal: Record<string, unknown> = { ...fileTemporal };
-  for (const [name, path] of Object.entries(TEMPORAL_ENV)) {
-    const value = env[name];
-    if (value) setPath(temporal, path, value);
-  }
-  if (env.TEMPORAL_API_KEY && temporal.apiKeyEnv === undefined) temporal.apiKeyEnv = 'TEMPORAL_API_KEY';
+  const { profile, environment } = temporalLayers(env);
+  // A file that names its key's variable keeps it, even with TEMPORAL_API_KEY set.
+  if (fileTemporal.apiKeyEnv !== undefined) delete environment.apiKeyEnv;
+  const temporal = mergeLayers(profile, fileTemporal, environment);
   if (env.UDN_DEMO_WEB_UI_URL) temporal.webUiUrl = env.UDN_DEMO_WEB_UI_URL;
   // Temporal Cloud's Web UI is not on the server's host: its links go to cloud.temporal.io, same paths.
   if (temporal.webUiUrl === undefined && typeof temporal.address === 'string' && /\.tmprl\.cloud(:\d+)?$/.test(temporal.address)) temporal.webUiUrl = 'https://cloud.temporal.io';
@@ -42,7 +31,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   if (sandbox.faultsFile && file !== undefined) sandbox.faultsFile = resolve(dirname(file), sandbox.faultsFile);
   return {
     config: parsed.data,
-    temporalAddressExplicit: fileTemporal.address !== undefined || Boolean(env.TEMPORAL_ADDRESS),
+    temporalAddressExplicit: [profile, fileTemporal, environment].some((layer) => layer.address !== undefined),
     source,
   };
 }
@@ -78,18 +67,14 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
-function setPath(target: Record<string, unknown>, path: readonly string[], value: string): void {
-  const [head, ...rest] = path;
-  if (head === undefined) return;
-  if (rest.length === 0) {
-    target[head] = value;
-    return;
-  }
-  const child = isRecord(target[head]) ? { ...(target[head] as Record<string, unknown>) } : {};
-  target[head] = child;
-  setPath(child, rest, value);
-}
-
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Later layers win, key by key, and so do their `tls` keys. */
+function mergeLayers(...layers: TemporalLayer[]): TemporalLayer {
+  const out: TemporalLayer = Object.assign({}, ...layers);
+  const tls = layers.map((l) => l.tls).filter(isRecord);
+  if (tls.length > 0) out.tls = Object.assign({}, ...tls);
+  return out;
 }

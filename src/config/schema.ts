@@ -63,6 +63,8 @@ const temporal = z.strictObject({
     .optional(),
   /** The key itself never enters config or history: this names the environment variable holding it. */
   apiKeyEnv: envVarName.optional(),
+  /** Or the temporal CLI profile (temporal.toml) holding it, read when connecting. */
+  apiKeyProfile: z.string().min(1).optional(),
 });
 
 const migration = z.strictObject({

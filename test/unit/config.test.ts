@@ -3,6 +3,7 @@ import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { resolveConnectionOptions } from '../../src/client/connection.ts';
 import { workflowUrl } from '../../src/client/web-ui.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { InputError } from '../../src/errors.ts';
@@ -52,6 +53,36 @@ describe('config loading', () => {
     assert.equal(config.temporal.namespace, 'my-ns.abc12');
     assert.equal(config.temporal.apiKeyEnv, 'TEMPORAL_API_KEY');
     assert.ok(!JSON.stringify(config).includes('secret-value'), 'the key itself never enters the config');
+  });
+
+  it("reads the temporal CLI's profiles (temporal.toml): the profile under the config file, the environment over both; the key stays in the profile", async () => {
+    const toml = await file('temporal.toml', [
+      '[profile.default]', 'address = "default.example:7233"', '',
+      '[profile.prod]', 'address = "prod.example:7233"', 'namespace = "prod-ns"', 'api_key = "profile-secret"',
+      '[profile.prod.tls]', `client_cert_path = "${join(dir, 'c.pem')}"`, `client_key_path = "${join(dir, 'k.pem')}"`, 'server_name = "prod.example"',
+      '', '[profile.inline.tls]', 'client_cert_data = "-----BEGIN CERTIFICATE-----"', 'client_key_path = "/k.pem"', '',
+    ].join('\n'));
+    const byDefault = await loadConfig(undefined, { TEMPORAL_CONFIG_FILE: toml });
+    assert.equal(byDefault.config.temporal.address, 'default.example:7233');
+    assert.equal(byDefault.temporalAddressExplicit, true, 'a profile chooses the server: no dev server of ours');
+    const prod = await loadConfig(undefined, { TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'prod' });
+    assert.deepEqual(
+      { ...prod.config.temporal, webUiUrl: undefined },
+      { address: 'prod.example:7233', namespace: 'prod-ns', taskQueue: 'udn-demo', webUiUrl: undefined, apiKeyProfile: 'prod', tls: { clientCertPath: join(dir, 'c.pem'), clientKeyPath: join(dir, 'k.pem'), serverName: 'prod.example' } },
+    );
+    assert.ok(!JSON.stringify(prod.config).includes('profile-secret'), 'the key itself never enters the config');
+    await writeFile(join(dir, 'c.pem'), 'cert');
+    await writeFile(join(dir, 'k.pem'), 'key');
+    assert.equal((await resolveConnectionOptions(prod.config.temporal, { TEMPORAL_CONFIG_FILE: toml })).apiKey, 'profile-secret', 'read where the connection is made');
+    const yaml = await file('over-profile.yaml', 'temporal:\n  namespace: from-file\n  tls:\n    serverName: file.example\n');
+    const layered = await loadConfig(yaml, { TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'prod', TEMPORAL_ADDRESS: 'env.example:7233', TEMPORAL_API_KEY: 'env-secret' });
+    assert.equal(layered.config.temporal.address, 'env.example:7233', 'the environment over the file and the profile');
+    assert.equal(layered.config.temporal.namespace, 'from-file', 'the file over the profile');
+    assert.equal(layered.config.temporal.tls?.serverName, 'file.example');
+    assert.equal(layered.config.temporal.tls?.clientCertPath, join(dir, 'c.pem'), 'tls keys merge one by one');
+    assert.equal(layered.config.temporal.apiKeyEnv, 'TEMPORAL_API_KEY');
+    await assert.rejects(loadConfig(undefined, { TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'staging' }), /^InputError: temporal CLI profile "staging" \(.*temporal\.toml\): Profile 'staging' not found in config data$/);
+    await assert.rejects(loadConfig(undefined, { TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'inline' }), /^InputError: temporal CLI profile "inline": the client certificate is given inline; .*give its path instead$/);
   });
 
   it('resolves the sandbox faults file relative to the config file', async () => {
