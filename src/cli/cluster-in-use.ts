@@ -1,7 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { providerFor } from '../cluster/providers/index.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
-import { sandboxDir } from '../sandbox/index.ts';
 import { leaseHolder, releaseLease, type LeaseHolder } from '../cluster/run-lease.ts';
 import type { ClusterRef } from '../model/cluster.ts';
 import { connectClient } from '../client/connection.ts';
@@ -27,8 +26,8 @@ export const CLUSTER_MEMO = 'cluster';
 
 /** One cluster, as runs name it: a sandbox is its directory (each data directory has its own), a kind cluster its name. */
 export function clusterKey(config: Config): string {
-  const { provider, name } = config.cluster;
-  return provider === 'sandbox' ? `sandbox:${sandboxDir(name)}` : `kind:${name}`;
+  const { provider, name, kind } = config.cluster;
+  return providerFor(provider, { sandbox: config.sandbox, kind }).key(name);
 }
 
 /** Another open run started on this cluster (it may not hold the Lease yet: it claims at its first apply). */

@@ -152,7 +152,7 @@ describe('sandbox: cluster-wide networks and the Service API (the talk\'s second
   it("teardown removes what a run of the scenario leaves: its four namespaces, then both CUDNs (cluster-scoped, namespaces don't take them)", async () => {
     const { namespaces, clusterNetworks } = scenarioFootprint(CLUSTER_WIDE as Scenario);
     const noCluster = () => Promise.reject(new Error('not part of this teardown'));
-    const provider = { preflight: noCluster, ensure: noCluster, existing: noCluster, remove: noCluster, outsideExec: noCluster };
+    const provider = { key: (name: string) => `sandbox:${name}`, preflight: noCluster, ensure: noCluster, existing: noCluster, remove: noCluster, outsideExec: noCluster };
     const removed = await tearDown(provider, { cluster: { provider: 'sandbox', name: 'ovn', kubeconfigPath: s.kubeconfigPath! }, clusterName: 'ovn', namespaces, clusterNetworks, removeCluster: false });
     assert.deepEqual(removed, [...Object.values(VMS).map((ns) => `namespace ${ns}`), 'ClusterUserDefinedNetwork/sad-tenant', 'ClusterUserDefinedNetwork/happy-tenant']);
     const left = (await c.custom.listClusterCustomObject({ group: 'k8s.ovn.org', version: 'v1', plural: 'clusteruserdefinednetworks' })) as { items: unknown[] };

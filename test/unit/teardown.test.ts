@@ -7,6 +7,7 @@ import { tearDown } from '../../src/cluster/teardown.ts';
 function recordingProvider(removed: string[]): ClusterProvider {
   const unexpected = () => Promise.reject(new Error('not part of a teardown'));
   return {
+    key: (name) => `test:${name}`,
     preflight: unexpected,
     ensure: unexpected,
     existing: unexpected,

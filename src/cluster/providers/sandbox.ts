@@ -10,6 +10,8 @@ import type { ClusterProvider, ToolCheck } from './types.ts';
 /** The sandbox as a cluster provider: a real API server, emulated data plane, no Docker. */
 export function sandboxProvider(emulation: EmulationOptions | undefined): ClusterProvider {
   return {
+    // Each data directory has its own sandboxes: one name is a cluster per directory.
+    key: (clusterName) => `sandbox:${sandboxDir(clusterName)}`,
     async preflight() {
       const go = await which('go', { nothrow: true });
       const checks: ToolCheck[] = [];

@@ -24,6 +24,8 @@ export interface OutsideResult {
  * command outside) and rejects with the signal's reason.
  */
 export interface ClusterProvider {
+  /** One cluster as runs name it, the same for every run that would touch it (a sandbox: its directory). */
+  key(clusterName: string): string;
   preflight(clusterName: string): Promise<ToolCheck[]>;
   ensure(clusterName: string, progress: (line: string) => void, signal?: AbortSignal): Promise<ClusterRef>;
   /** The cluster's kubeconfig if it exists, without creating anything. */

@@ -70,6 +70,8 @@ export function kindProvider(kind: KindConfig, overrides: Partial<KindDeps> = {}
     return { provider: 'kind', name: clusterName, kubeconfigPath: p.kubeconfig };
   };
   return {
+    // kind names its clusters machine-wide (docker's containers): the name is the cluster.
+    key: (clusterName) => `kind:${clusterName}`,
     preflight: () => checkKindTools(kind, env, deps.dataDir),
     existing,
     async remove(clusterName) {
