@@ -2,6 +2,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import { InfrastructureError, InputError, PreflightError, errorMessage } from '../errors.ts';
 import { ClusterBusy } from '../cluster/run-lease.ts';
 import { keepAlive } from './heartbeat.ts';
+import { checkInjectedFailures } from './injected-failures.ts';
 import { checkActivityInput } from './input-gate.ts';
 import type { Attempted, Instrumented } from '../model/activities.ts';
 
@@ -42,16 +43,6 @@ export function instrument<A extends { [K in keyof A]: AnyActivity }>(impls: A, 
     out[name] = wrapped;
   }
   return out as Instrumented<A>;
-}
-
-/**
- * Refuses injected failures for activities that do not exist: a typo would silently inject nothing.
- * The message names the option because that is the only way a person asks for them.
- */
-export function checkInjectedFailures(inject: InjectedFailures, activityNames: readonly string[]): InjectedFailures {
-  const unknown = Object.keys(inject).filter((name) => !activityNames.includes(name));
-  if (unknown.length > 0) throw new InputError(`--fail-activity names no activity: ${unknown.join(', ')} (activities: ${activityNames.join(', ')})`);
-  return inject;
 }
 
 export function classify(err: unknown, attempt: number): Error {

@@ -18,6 +18,12 @@ import { registerTeardown } from './commands/teardown.ts';
 import { registerWorker } from './commands/worker.ts';
 import { packageVersion } from './version.ts';
 
+/**
+ * Every command's definition (flags, help) and nothing more: each action imports its
+ * implementation (src/cli/actions/) when it runs, so `--help`, `--version`, `completion` and a
+ * command's `--help` load commander and these definitions only, not Temporal's SDK, the Kubernetes
+ * client or vega (docs/PERFORMANCE.md, "Start-up").
+ */
 export function buildProgram(): Command {
   const program = new Command('udn-demo')
     .description('Run and prove the OVN-Kubernetes primary user-defined-network demo (FOSDEM 2025) as durable Temporal workflows')

@@ -28,6 +28,15 @@ export interface DemoActivities {
   releaseCluster(req: LeaseRequest): Promise<boolean>;
 }
 
+/**
+ * The activities' names, in the worker's order: the CLI names them in `--fail-activity`'s help and
+ * checks that flag without loading the bodies (test/unit/activity-names.test.ts keeps this in step).
+ */
+export const ACTIVITY_NAMES = [
+  'preflight', 'ensureCluster', 'applyManifests', 'waitReady', 'discoverAddresses', 'runProbes', 'inspectGuestNetwork', 'discoverServices', 'startGuestServer',
+  'stopGuestServer', 'startTraffic', 'migrateVmi', 'collectTraffic', 'writeReport', 'cleanupRun', 'claimCluster', 'releaseCluster',
+] as const satisfies readonly (keyof DemoActivities)[];
+
 export interface PreflightRequest {
   provider: ProviderName;
   clusterName: string;

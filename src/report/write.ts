@@ -1,12 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReportData } from './data.ts';
+import { REPORT_FORMATS, type ReportFormat } from './formats.ts';
 import { htmlReport } from './html.ts';
 import { junitReport } from './junit.ts';
 import { markdownReport } from './markdown.ts';
-
-export const REPORT_FORMATS = ['md', 'html', 'json', 'junit'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const FILE: Record<ReportFormat, string> = { md: 'report.md', html: 'report.html', json: 'result.json', junit: 'junit.xml' };
 

@@ -1,15 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.ts';
-import { printJson } from '../io.ts';
-import { buildPlan } from '../plan/plan.ts';
-import { renderPlan } from '../plan/render.ts';
-import { SCENARIO_CHOICES, scenariosOf } from '../scenario-option.ts';
-
-interface PlanOptions {
-  scenario: string;
-  config?: string;
-  json?: boolean;
-}
+import type { PlanOptions } from '../actions/plan.ts';
+import { SCENARIO_CHOICES } from '../scenario-option.ts';
 
 export function registerPlan(program: Command): void {
   program
@@ -20,11 +11,5 @@ export function registerPlan(program: Command): void {
     .option('--sandbox', "a sandbox run rather than kind: accepted like `run`'s; the plan is the same")
     .option('--json', 'print the plan as one JSON document')
     .addHelpText('after', '\nNeeds no Temporal server and no cluster: nothing is started, contacted or written.\nExit codes: 0 printed, 2 bad --scenario or config.')
-    .action(async (opts: PlanOptions) => {
-      const scenarios = scenariosOf(opts.scenario);
-      const { config } = await loadConfig(opts.config);
-      const plan = await buildPlan(config, scenarios, opts.config);
-      if (opts.json) printJson(plan);
-      else process.stdout.write(renderPlan(plan));
-    });
+    .action(async (opts: PlanOptions) => (await import('../actions/plan.ts')).plan(opts));
 }
