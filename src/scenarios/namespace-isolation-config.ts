@@ -1,11 +1,12 @@
 import type { ScenarioConfig } from '../config/schema.ts';
-import { namespaceIsolationByHand } from './namespace-isolation-by-hand.ts';
+import { byHandIn, namespaceIsolationByHand } from './namespace-isolation-by-hand.ts';
 import { NAMESPACE_ISOLATION } from './namespace-isolation.ts';
 import { renamed } from './resolve.ts';
 
 /** The namespace-isolation table with a run's namespaces, subnets, ports, node, egress host and migration VMs. */
 export function namespaceIsolation(cfg: ScenarioConfig): typeof NAMESPACE_ISOLATION {
   const green = cfg.green.namespace;
+  const mine = namespaceIsolationByHand(cfg);
   return renamed(NAMESPACE_ISOLATION, {
     namespaces: new Map([
       ['green', green],
@@ -26,6 +27,6 @@ export function namespaceIsolation(cfg: ScenarioConfig): typeof NAMESPACE_ISOLAT
       ['green/vm-a', `${green}/${cfg.migration.client}`],
     ]),
     // The shared first and last steps name nothing config renames: they keep the table's commands.
-    byHand: namespaceIsolationByHand(cfg),
+    byHand: (commands) => byHandIn(mine, commands),
   });
 }

@@ -1,8 +1,6 @@
 import { ENSURE_CLUSTER, PREFLIGHT, reportStep } from './common-steps.ts';
-import { namespaceIsolationByHand, TALK_NAMES } from './namespace-isolation-by-hand.ts';
+import { TALK_BY_HAND as BY_HAND } from './namespace-isolation-by-hand.ts';
 import type { Scenario } from './types.ts';
-
-const BY_HAND = namespaceIsolationByHand(TALK_NAMES);
 
 /**
  * The talk's first half, in the seed's words and values: namespace `green` with a primary
@@ -37,7 +35,7 @@ export const NAMESPACE_ISOLATION = {
       timeoutSeconds: 120,
       needs: ['ensure-cluster'],
       run: { kind: 'apply', bundle: 'green-network', namespaces: ['green'], creates: { networks: ['namespace-scoped'] } },
-      byHand: BY_HAND['apply-green-network'],
+      byHand: BY_HAND.applyGreenNetwork,
     },
     {
       id: 'apply-green-workloads',
@@ -46,7 +44,7 @@ export const NAMESPACE_ISOLATION = {
       timeoutSeconds: 120,
       needs: ['apply-green-network'],
       run: { kind: 'apply', bundle: 'green-workloads', namespaces: ['green'], creates: { workloads: ['green/webserver', 'green/vm-a', 'green/vm-b'] } },
-      byHand: BY_HAND['apply-green-workloads'],
+      byHand: BY_HAND.applyGreenWorkloads,
     },
     {
       id: 'wait-green-ready',
@@ -55,7 +53,7 @@ export const NAMESPACE_ISOLATION = {
       timeoutSeconds: 900,
       needs: ['apply-green-workloads'],
       run: { kind: 'wait', networks: ['namespace-scoped'], workloads: ['green/webserver', 'green/vm-a', 'green/vm-b'] },
-      byHand: BY_HAND['wait-green-ready'],
+      byHand: BY_HAND.waitGreenReady,
     },
     {
       id: 'discover-addresses',
@@ -64,7 +62,7 @@ export const NAMESPACE_ISOLATION = {
       timeoutSeconds: 120,
       needs: ['wait-green-ready'],
       run: { kind: 'discover', workloads: ['green/webserver', 'green/vm-a', 'green/vm-b'] },
-      byHand: BY_HAND['discover-addresses'],
+      byHand: BY_HAND.discoverAddresses,
     },
     {
       id: 'check-vm-network-config',
@@ -75,7 +73,7 @@ export const NAMESPACE_ISOLATION = {
       skippable: true,
       since: 'vm-network-config',
       run: { kind: 'inspect-network', vm: 'green/vm-a' },
-      byHand: BY_HAND['check-vm-network-config'],
+      byHand: BY_HAND.checkVmNetworkConfig,
       checks: [{ id: 'vm-network-config', description: "vm-a's eth0 holds its UDN address with the UDN's prefix, routes by default via the UDN's gateway, with the MTU OVN-Kubernetes sets" }],
     },
     {
@@ -86,7 +84,7 @@ export const NAMESPACE_ISOLATION = {
       needs: ['discover-addresses'],
       skippable: true,
       run: { kind: 'probe' },
-      byHand: BY_HAND['check-east-west'],
+      byHand: BY_HAND.checkEastWest,
       checks: [{ id: 'east-west', description: 'A VM reaches the pod webserver over the primary UDN', probes: [{ from: 'green/vm-a', to: 'green/webserver', protocol: 'http', port: 9000 }] }],
     },
     {
@@ -97,7 +95,7 @@ export const NAMESPACE_ISOLATION = {
       needs: ['discover-addresses'],
       skippable: true,
       run: { kind: 'probe' },
-      byHand: BY_HAND['check-egress'],
+      byHand: BY_HAND.checkEgress,
       checks: [{ id: 'egress', description: 'A VM reaches a host outside the cluster over the primary UDN', probes: [{ from: 'green/vm-a', to: 'outside:www.google.com', protocol: 'icmp' }] }],
     },
     {
@@ -107,7 +105,7 @@ export const NAMESPACE_ISOLATION = {
       timeoutSeconds: 1200,
       needs: ['discover-addresses'],
       run: { kind: 'migrate-under-traffic', server: 'green/vm-b', client: 'green/vm-a' },
-      byHand: BY_HAND['live-migration'],
+      byHand: BY_HAND.liveMigration,
       checks: [{ id: 'live-migration', description: 'A TCP session survives the live migration of a VM on the primary UDN, and the VM keeps its address' }],
     },
     {
@@ -117,7 +115,7 @@ export const NAMESPACE_ISOLATION = {
       timeoutSeconds: 120,
       needs: ['ensure-cluster'],
       run: { kind: 'apply', bundle: 'blue', namespaces: ['blue'], creates: { networks: ['separate-namespace'], workloads: ['blue/vm-a'] } },
-      byHand: BY_HAND['apply-blue'],
+      byHand: BY_HAND.applyBlue,
     },
     {
       id: 'wait-blue-ready',
@@ -126,7 +124,7 @@ export const NAMESPACE_ISOLATION = {
       timeoutSeconds: 900,
       needs: ['apply-blue'],
       run: { kind: 'wait', networks: ['separate-namespace'], workloads: ['blue/vm-a'] },
-      byHand: BY_HAND['wait-blue-ready'],
+      byHand: BY_HAND.waitBlueReady,
     },
     {
       id: 'check-isolation',
@@ -136,7 +134,7 @@ export const NAMESPACE_ISOLATION = {
       needs: ['discover-addresses', 'wait-blue-ready'],
       skippable: true,
       run: { kind: 'probe' },
-      byHand: BY_HAND['check-isolation'],
+      byHand: BY_HAND.checkIsolation,
       checks: [
         { id: 'isolation-blue-to-green', description: "A VM in blue cannot reach green's workloads", probes: [{ from: 'blue/vm-a', to: 'green/vm-b', protocol: 'icmp' }] },
         { id: 'isolation-green-to-blue', description: "A VM in green cannot reach blue's workloads", probes: [{ from: 'green/vm-a', to: 'blue/vm-a', protocol: 'icmp' }] },
@@ -150,7 +148,7 @@ export const NAMESPACE_ISOLATION = {
       needs: ['discover-addresses'],
       skippable: true,
       run: { kind: 'probe' },
-      byHand: BY_HAND['check-netpol-baseline'],
+      byHand: BY_HAND.checkNetpolBaseline,
       // The policy is about the port: a TCP connection proves it open, whoever answers on it.
       checks: [{ id: 'netpol-baseline-9000', description: 'Before the policy, the webserver answers on its port', probes: [{ from: 'green/vm-a', to: 'green/webserver', protocol: 'tcp', port: 9000 }] }],
     },
@@ -162,7 +160,7 @@ export const NAMESPACE_ISOLATION = {
       // After every check that must see the world without it (port 9000 open, the migration's iperf3 port, isolation by network alone).
       needs: ['check-east-west', 'check-egress', 'live-migration', 'check-isolation', 'check-netpol-baseline'],
       run: { kind: 'apply', bundle: 'netpol', namespaces: ['green'], creates: { policies: ['ingress-port-9001-only'] } },
-      byHand: BY_HAND['apply-netpol'],
+      byHand: BY_HAND.applyNetpol,
     },
     {
       id: 'check-netpol-blocks',
@@ -172,7 +170,7 @@ export const NAMESPACE_ISOLATION = {
       needs: ['apply-netpol'],
       skippable: true,
       run: { kind: 'probe' },
-      byHand: BY_HAND['check-netpol-blocks'],
+      byHand: BY_HAND.checkNetpolBlocks,
       checks: [{ id: 'netpol-blocks-9000', description: 'The policy blocks the webserver port', probes: [{ from: 'green/vm-a', to: 'green/webserver', protocol: 'tcp', port: 9000 }] }],
     },
     {
@@ -183,7 +181,7 @@ export const NAMESPACE_ISOLATION = {
       // The first green apply removes an earlier run's new-webserver, so this one comes after it.
       needs: ['apply-green-network'],
       run: { kind: 'apply', bundle: 'new-webserver', namespaces: ['green'], creates: { workloads: ['green/new-webserver'] }, waitFor: ['green/new-webserver'] },
-      byHand: BY_HAND['apply-new-webserver'],
+      byHand: BY_HAND.applyNewWebserver,
     },
     {
       id: 'check-netpol-allows',
@@ -193,7 +191,7 @@ export const NAMESPACE_ISOLATION = {
       needs: ['apply-netpol', 'apply-new-webserver'],
       skippable: true,
       run: { kind: 'probe' },
-      byHand: BY_HAND['check-netpol-allows'],
+      byHand: BY_HAND.checkNetpolAllows,
       checks: [{ id: 'netpol-allows-9001', description: 'The policy allows the one open port', probes: [{ from: 'green/vm-a', to: 'green/new-webserver', protocol: 'http', port: 9001 }] }],
     },
     reportStep(['check-vm-network-config', 'check-east-west', 'check-egress', 'live-migration', 'check-isolation', 'check-netpol-baseline', 'check-netpol-blocks', 'check-netpol-allows']),

@@ -10,8 +10,8 @@ export interface Renames {
   hosts: ReadonlyMap<string, string>;
   /** Workload keys renamed whole (the migration's VMs), after their namespace. */
   workloads?: ReadonlyMap<WorkloadKey, WorkloadKey>;
-  /** The by-hand commands of steps, by step id, written in config's names; other steps keep theirs. */
-  byHand?: Readonly<Partial<Record<string, readonly string[]>>>;
+  /** A step's by-hand commands in config's names, from the table's; steps it does not know keep theirs. */
+  byHand?: (commands: readonly string[]) => readonly string[];
 }
 
 /**
@@ -62,7 +62,7 @@ export function renamed<S extends Scenario>(s: S, r: Renames): S {
     outside: s.outside.map((h) => r.hosts.get(h) ?? h),
     steps: s.steps.map((step) => ({
       ...step,
-      byHand: r.byHand?.[step.id] ?? step.byHand,
+      byHand: r.byHand?.(step.byHand) ?? step.byHand,
       run: action(step.run),
       ...(step.checks
         ? { checks: step.checks.map((c) => ({ ...c, ...(c.probes ? { probes: c.probes.map((p) => ({ ...p, from: key(p.from), to: key(p.to), ...(p.port ? { port: port(p.port) } : {}) })) } : {}) })) }
