@@ -73,6 +73,24 @@ describe('udn-demo tenants against a real server', { timeout: 600_000 }, () => {
     assert.equal(runs.length, 1);
   });
 
+  it('status and list know tenants runs: status renders its result with its exit code, list names its kind', async () => {
+    const human = await cli(['status', 'cli-tenants'], vars);
+    assert.equal(human.exitCode, 0, human.stderr);
+    assert.match(human.stdout, /^Tenants run cli-tenants: PASSED\n/);
+    const json = await cli(['status', 'cli-tenants', '--json'], vars);
+    assert.equal((JSON.parse(json.stdout) as TenantsResult).isolation.passed, 6);
+    const rows = JSON.parse((await cli(['list', '--json'], vars)).stdout) as { workflowId: string; kind: string; state: string }[];
+    assert.deepEqual(rows.find((r) => r.workflowId === 'cli-tenants'), { ...rows.find((r) => r.workflowId === 'cli-tenants'), kind: 'tenants', state: 'COMPLETED' });
+    assert.match((await cli(['list'], vars)).stdout, /\ncli-tenants +COMPLETED +tenants \(see status\) /);
+  });
+
+  it("teardown removes the tenants' namespaces too, which it reads from the runs on this cluster", async () => {
+    const r = await cli(['teardown', '--sandbox', '--json', '--config', config], vars);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const { removed } = JSON.parse(r.stdout) as { removed: string[] };
+    for (const ns of ['tenant-01', 'tenant-02', 'tenant-03']) assert.ok(removed.includes(`namespace ${ns}`), `${ns} in ${removed.join(', ')}; ${r.stderr}`);
+  });
+
   it('without a cluster (no Docker): the run fails with the reason as failure, exit 3', async () => {
     const bin = await mkdtemp(join(tmpdir(), 'udn-nodocker-'));
     await writeFile(join(bin, 'docker'), '#!/bin/sh\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n', { mode: 0o755 });

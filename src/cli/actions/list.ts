@@ -24,10 +24,12 @@ export async function list(opts: ListOptions): Promise<void> {
   const { config } = await loadConfig(opts.config);
   const client = await connectClient(config.temporal);
   try {
-    const rows: { workflowId: string; runId: string; state: string; demo: string; startedAt: string; endedAt: string | null }[] = [];
-    for await (const wf of client.workflow.list({ query: `WorkflowType = 'DemoWorkflow'` })) {
-      const memo = wf.memo?.[MEMO_KEY] as RunMemo | undefined;
-      rows.push({ workflowId: wf.workflowId, runId: wf.runId, state: wf.status.name, demo: demoStatus(memo), startedAt: wf.startTime.toISOString(), endedAt: wf.closeTime?.toISOString() ?? null });
+    const rows: { workflowId: string; runId: string; kind: 'run' | 'tenants'; state: string; demo: string; startedAt: string; endedAt: string | null }[] = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowType = 'DemoWorkflow' OR WorkflowType = 'TenantsWorkflow'` })) {
+      const kind = wf.type === 'TenantsWorkflow' ? 'tenants' : 'run';
+      // A tenants run keeps no memo: its verdict is in `udn-demo status ID`.
+      const demo = kind === 'tenants' ? 'tenants (see status)' : demoStatus(wf.memo?.[MEMO_KEY] as RunMemo | undefined);
+      rows.push({ workflowId: wf.workflowId, runId: wf.runId, kind, state: wf.status.name, demo, startedAt: wf.startTime.toISOString(), endedAt: wf.closeTime?.toISOString() ?? null });
       if (rows.length >= limit) break;
     }
     if (opts.json) {

@@ -4,7 +4,8 @@ import { loadConfig } from '../../config/load.ts';
 import { ExitCode } from '../../errors.ts';
 import { exitCodeFor } from '../demo-result/exit-code.ts';
 import { info, printJson } from '../io.ts';
-import { fetchResult } from '../demo-result/fetch-result.ts';
+import { demoResultOf, describeRun } from '../demo-result/fetch-result.ts';
+import { tenantsStatus } from '../tenants/status.ts';
 import { renderResult } from '../demo-result/render.ts';
 import { validateWorkflowId } from '../workflow-id.ts';
 
@@ -18,7 +19,13 @@ export async function status(workflowId: string, opts: StatusOptions): Promise<v
   const { config } = await loadConfig(opts.config);
   const client = await connectClient(config.temporal);
   try {
-    const { running, runId, result } = await fetchResult(client, workflowId, config.temporal.namespace);
+    const { handle, description } = await describeRun(client, workflowId, config.temporal.namespace);
+    if (description.type === 'TenantsWorkflow') {
+      process.exitCode = await tenantsStatus(client, handle, description.status.name === 'RUNNING', opts.json);
+      info(`Web UI: ${workflowUrl(config.temporal, workflowId)}`);
+      return;
+    }
+    const { running, runId, result } = await demoResultOf(client, handle, description);
     if (running) {
       const progress = result;
       if (!progress) {
