@@ -8,7 +8,11 @@ import type { DemoActivities } from './model/activities.ts';
 import type { TemporalConfig } from './config/schema.ts';
 import { cachedWorkflowBundle } from './workflow-bundle.ts';
 
-export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+/**
+ * The workflow code is bundled from its TypeScript sources whether this module runs from src/ or
+ * compiled in dist/ (a sibling of src/, hence `../src/`): one bundle, one cache key (workflow-bundle.ts).
+ */
+export const workflowsPath = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url));
 
 let runtimeInstalled = false;
 

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { paths } from './config/paths.ts';
 
-const srcDir = fileURLToPath(new URL('.', import.meta.url));
+/** The sources, from src/ or from the compiled dist/ beside it: the bundle is made from them either way. */
+const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
 const lockFile = fileURLToPath(new URL('../package-lock.json', import.meta.url));
 const bundlesDir = () => join(paths.cacheDir, 'workflow-bundles');
 

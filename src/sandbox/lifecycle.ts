@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupAlive, stopGroup } from '../host/processes.ts';
 import { identify, markedGroup, verify } from '../host/process-identity.ts';
+import { nodeScript } from '../host/node-script.ts';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError, InterruptedError } from '../errors.ts';
 import type { LocateOptions } from '../host/binaries.ts';
@@ -119,10 +119,8 @@ async function upLocked(dir: string, log: (line: string) => void, opts: UpOption
   const fd = openSync(supervisorLog(dir), 'a');
   let pgid: number;
   try {
-    const tsx = import.meta.resolve('tsx');
-    const supervisor = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
     // Its own process group, outliving this CLI: `sandbox down` (or a later `up`) ends it.
-    const child = spawn(process.execPath, ['--import', tsx, supervisor, dir, JSON.stringify(binaries), JSON.stringify(opts.emulation ?? DEFAULT_EMULATION)], {
+    const child = spawn(process.execPath, [...nodeScript(new URL('./supervisor.ts', import.meta.url)), dir, JSON.stringify(binaries), JSON.stringify(opts.emulation ?? DEFAULT_EMULATION)], {
       detached: true,
       stdio: ['ignore', fd, fd],
       env: { ...process.env, [SANDBOX_MARK]: resolve(dir) },

@@ -2,7 +2,7 @@
  * The sandbox's supervisor: the leader of one process group holding etcd, kube-apiserver and
  * kube-controller-manager (and the emulated controllers). Stopping the group stops everything;
  * if any part dies, the supervisor takes the rest down and records why.
- *   node --import tsx src/sandbox/supervisor.ts DIR BINARIES_JSON OPTIONS_JSON
+ *   node --import tsx src/sandbox/supervisor.ts DIR BINARIES_JSON OPTIONS_JSON  (compiled: node dist/sandbox/supervisor.js …)
  */
 import type { ChildProcess } from 'node:child_process';
 import { describeApiError } from '../cluster/api-errors.ts';
