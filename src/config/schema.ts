@@ -36,7 +36,7 @@ const guest = z.strictObject({
   user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name').default('fedora'),
   /**
    * The password never enters config or workflow history: this names the environment variable
-   * the worker reads it from. Unset, the worker uses the password the seed's cloud-init sets.
+   * the worker reads it from. Unset, the worker uses the password the talk's cloud-init sets.
    */
   passwordEnv: workerEnvVarName.default('UDN_DEMO_GUEST_PASSWORD'),
 });
@@ -68,7 +68,7 @@ const temporal = z.strictObject({
 });
 
 const migration = z.strictObject({
-  /** The VM that is migrated; it runs the iperf3 server, as in the seed. */
+  /** The VM that is migrated; it runs the iperf3 server, as in the talk's demo script. */
   vm: dns1123Label.default('vm-b'),
   /** The VM that runs the iperf3 client and the fast ping. */
   client: dns1123Label.default('vm-a'),
@@ -86,7 +86,7 @@ const scenario = z
     webserverPort: port.default(9000),
     newWebserverPort: port.default(9001),
     egressHost: hostName.default('www.google.com'),
-    /** The node the seed pins its web servers to (kind.sh's first worker). */
+    /** The node the talk's manifests pin its web servers to (kind.sh's first worker). */
     webserverNode: dns1123Label.default('ovn-worker'),
     images: z
       .strictObject({
@@ -97,7 +97,7 @@ const scenario = z
     migration: migration.default(() => migration.parse({})),
     guest: guest.default(() => guest.parse({})),
     probes: probes.default(() => probes.parse({})),
-    /** Apply the seed's NetworkPolicy; `false` rehearses a run where it is missing (its check then fails). */
+    /** Apply the talk's NetworkPolicy; `false` rehearses a run where it is missing (its check then fails). */
     networkPolicy: z.boolean().default(true),
   })
   .superRefine((s, ctx) => {
@@ -162,9 +162,9 @@ const sandbox = z.strictObject({
 
 /**
  * The isolation scenario at scale (`udn-demo tenants`): each tenant a namespace with its own
- * primary Layer2 UDN, a webserver pod and two VMs (green's shape in the seed); every tenant's VM
- * must fail to reach every other tenant's. Without `list`, the tenants are the seed's green and
- * blue: the seed is the case N = 2.
+ * primary Layer2 UDN, a webserver pod and two VMs (green's shape in the talk); every tenant's VM
+ * must fail to reach every other tenant's. Without `list`, the tenants are the talk's green and
+ * blue: the talk's demo script is the case N = 2.
  */
 const tenants = z
   .strictObject({
@@ -217,7 +217,7 @@ export const configSchema = z.strictObject({
   operator: operator.default(() => operator.parse({})),
   tenants: tenants.default(() => tenants.parse({})),
   /**
-   * `narrative`: the seed's order, one step at a time, for presenting. `fast`: every step starts
+   * `narrative`: the talk's order, one step at a time, for presenting. `fast`: every step starts
    * once the steps it needs are done (blue's rollout during green's migration, …).
    */
   ordering: z.enum(['narrative', 'fast']).default('narrative'),

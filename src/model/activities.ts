@@ -56,7 +56,7 @@ export interface EnsureClusterRequest {
   kind?: KindConfig;
 }
 
-/** The seed's manifests, grouped as the demo applies them. */
+/** The talk's manifests, grouped as the demo applies them. */
 /** `tenant`: green's network and workloads, rendered into one tenant's namespace (`udn-demo tenants`); `cluster-*`: the cluster-wide scenario's. */
 export type ManifestBundle = 'green-network' | 'green-workloads' | 'blue' | 'netpol' | 'new-webserver' | 'tenant' | 'cluster-networks' | 'cluster-workloads' | 'cluster-service';
 export interface ApplyRequest {
@@ -69,7 +69,7 @@ export interface AppliedObject {
   kind: string;
   namespace?: string;
   name: string;
-  /** `deleted`: left over from an earlier run, removed so this run starts from the seed's first state. */
+  /** `deleted`: left over from an earlier run, removed so this run starts from the talk's first state. */
   action: 'created' | 'configured' | 'unchanged' | 'deleted';
 }
 export interface ApplyOutcome {

@@ -3,7 +3,7 @@ import { TALK_BY_HAND as BY_HAND } from './namespace-isolation-by-hand.ts';
 import type { Scenario } from './types.ts';
 
 /**
- * The talk's first half, in the seed's words and values: namespace `green` with a primary
+ * The talk's first half, in the talk's words and values: namespace `green` with a primary
  * Layer2 UDN, a webserver pod and two Fedora VMs; east/west, egress, the network a VM sees, a
  * TCP session across a live migration; namespace `blue` on a network of its own that cannot
  * reach green; a NetworkPolicy that leaves only port 9001 open.

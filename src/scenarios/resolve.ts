@@ -1,9 +1,9 @@
 import type { Scenario, StepAction, WorkloadKey } from './types.ts';
 
-/** How config renames the seed's values in a table: every map is seed value → configured value. */
+/** How config renames the talk's values in a table: every map is the talk's value → configured value. */
 export interface Renames {
   namespaces: ReadonlyMap<string, string>;
-  /** Subnets by the seed's namespace of the network that carries them. */
+  /** Subnets by the talk's namespace of the network that carries them. */
   subnets: ReadonlyMap<string, string>;
   ports: ReadonlyMap<number, number>;
   nodes: ReadonlyMap<string, string>;
@@ -15,8 +15,8 @@ export interface Renames {
 }
 
 /**
- * The table with config's names and values in place of the seed's, the same way config renames
- * the seed's manifests: the table keeps the talk's words, a run uses its own.
+ * The table with config's names and values in place of the talk's, the same way config renames
+ * the talk's manifests: the table keeps the talk's words, a run uses its own.
  */
 export function renamed<S extends Scenario>(s: S, r: Renames): S {
   const ns = (n: string) => r.namespaces.get(n) ?? n;

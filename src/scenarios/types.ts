@@ -4,7 +4,7 @@ import type { ProbeProtocol, ServiceVia } from '../model/probe.ts';
 /**
  * A scenario of the talk as one table: what exists on the cluster (networks, workloads,
  * policies, hosts outside it) and the steps that build it and prove claims about it. Everything
- * here is plain data, in the seed's own names and values; config renames namespaces and ports
+ * here is plain data, in the talk's own names and values; config renames namespaces and ports
  * (see resolve.ts). The runner, the step graph, config, progress and reports all read it.
  */
 export interface Scenario {

@@ -34,7 +34,7 @@ export interface LiveMigrationResult {
 }
 
 /**
- * The seed's headline experiment: an iperf3 session from the client VM to the server VM while the
+ * The talk's headline experiment: an iperf3 session from the client VM to the server VM while the
  * server VM live-migrates. Names of guest-side state and of the migration derive from this
  * workflow's id, so every retried activity finds what an earlier attempt started.
  */

@@ -6,7 +6,7 @@ import { SCENARIOS } from '../../scenarios/index.ts';
 
 export function registerRun(program: Command): void {
   addDriveOptions(program.command('run').description('start DemoWorkflow (or attach to the open run with --workflow-id) and follow it to the end'))
-    .option('--ordering <mode>', "narrative: the seed's order, one step at a time (default); fast: every step as soon as what it needs is done")
+    .option('--ordering <mode>', "narrative: the talk's order, one step at a time (default); fast: every step as soon as what it needs is done")
     .option('--presenter', 'present the talk: before each step the run waits for you (Enter here, `udn-demo next ID`, or the update `continue`) and this terminal shows what the step does and the commands to do it by hand')
     .option('--console', "show the VMs' serial consoles as the probes use them: the login, each command and its output (always on with --presenter)")
     .option('--scenario <name>', `which part of the talk: ${[...SCENARIO_IDS, 'all'].join(', ')} (all: the whole talk, in its order)`, 'all')

@@ -7,7 +7,7 @@ import { experimentFiles } from './guest-files.ts';
 const COMMAND_MS = 20_000;
 /** ping's interval below 0.2 s needs root: 10 ms through sudo (the cloud user's sudo needs no password). */
 const PING_INTERVAL = '0.01';
-/** Long enough never to end by itself: the collect step stops it with SIGINT, as the seed's presenter does with ^C. */
+/** Long enough never to end by itself: the collect step stops it with SIGINT, as the talk's presenter does with ^C. */
 const CLIENT_SECONDS = '86400';
 
 export interface ExperimentTarget {

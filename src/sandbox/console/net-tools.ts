@@ -4,7 +4,7 @@ import { reach } from '../dataplane/reachability.ts';
 import type { Guest } from './guest.ts';
 import type { Io } from './io.ts';
 
-/** curl as Fedora's, for the options the project and the seed use: -s -S -o -w --connect-timeout -m. */
+/** curl as Fedora's, for the options the project and the talk's demo script use: -s -S -o -w --connect-timeout -m. */
 export async function curl(args: string[], g: Guest, io: Io): Promise<number> {
   let silent = false;
   let showError = false;

@@ -50,7 +50,7 @@ export class Guests {
 
 /**
  * The login cloud-init gives the guest: `user` (Fedora's default is fedora) and `password` from
- * the cloudInitNoCloud user data, as in the seed's VMs. No password means no console login.
+ * the cloudInitNoCloud user data, as in the talk's VMs. No password means no console login.
  */
 export function cloudInitCredentials(vmi: Resource): { user: string; password: string } {
   const volumes = (vmi.spec?.volumes ?? []) as { cloudInitNoCloud?: { userData?: string } }[];

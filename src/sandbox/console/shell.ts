@@ -17,7 +17,7 @@ interface Simple {
 export type LineEffect = 'none' | 'logout';
 
 /**
- * Enough of bash to run what udn-demo and the seed type: `;`, `&&`, `||`, `&` (background),
+ * Enough of bash to run what udn-demo and the talk's demo script type: `;`, `&&`, `||`, `&` (background),
  * `>`, `>>`, `2>&1`, quoting, and `$?`, `$USER`, `$HOME`. Pipelines are refused with a message
  * rather than emulated wrongly.
  */

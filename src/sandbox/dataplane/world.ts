@@ -9,7 +9,7 @@ import { CLUSTER_SUBNET } from '../emulators/ovn-kubernetes.ts';
 import type { Endpoint, World } from './reachability.ts';
 import { serviceRoutes } from './service-routes.ts';
 
-/** The seed's web server, whose /hostname the east-west check compares (the webserverHostname fault renames it). */
+/** The talk's web server, whose /hostname the east-west check compares (the webserverHostname fault renames it). */
 const WEBSERVER = 'webserver';
 
 export interface WorldOptions {

@@ -53,7 +53,7 @@ export interface NetworkStatusEntry {
   dns: Record<string, never>;
 }
 
-/** The `k8s.v1.cni.cncf.io/network-status` annotation exactly as the seed shows it. */
+/** The `k8s.v1.cni.cncf.io/network-status` annotation exactly as the talk's demo script shows it. */
 export function networkStatus(defaultIp: string, udnIp: string | undefined): NetworkStatusEntry[] {
   // The default-network entry is marked default only when no primary UDN takes that role.
   const eth0: NetworkStatusEntry = udnIp

@@ -40,7 +40,7 @@ export function kindPaths(dataDir: string, clusterName: string) {
 }
 
 /**
- * A kind cluster made by ovn-kubernetes' contrib/kind.sh, as in the seed. kind.sh deletes and
+ * A kind cluster made by ovn-kubernetes' contrib/kind.sh, as in the talk's demo script. kind.sh deletes and
  * recreates an existing cluster, so it never runs blindly: a healthy cluster is reused, a
  * half-made one (a crashed attempt) is deleted first, and the decision is logged. kind.sh also
  * deletes whatever file $KUBECONFIG names: it always gets a kubeconfig of ours.
