@@ -134,7 +134,7 @@ const operator = z.strictObject({
 });
 export type OperatorConfig = z.infer<typeof operator>;
 
-/** The real cluster: ovn-kubernetes' contrib/kind.sh at a pinned commit (see README, "The real cluster"). */
+/** The real cluster: ovn-kubernetes' contrib/kind.sh at a pinned commit (see docs/KIND.md). */
 const kind = z.strictObject({
   /** The worker runs this checkout's kind.sh: an https URL, or a local clone by absolute path. */
   ovnKubernetesRepo: z

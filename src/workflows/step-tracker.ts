@@ -141,7 +141,8 @@ export class StepTracker {
   /** Says the run's state where people look: the Web UI's current details (the progress query reads `result`). */
   publish(): void {
     const total = this.result.steps.length;
-    const lines = this.result.steps.map((s, i) => `${i + 1}/${total} ${SYMBOL[s.state]} **${s.id}**${s.outcome ? ` — ${s.outcome}` : ''}`);
+    // A markdown list: the Web UI renders current details as markdown, which joins plain lines into one paragraph.
+    const lines = this.result.steps.map((s, i) => `${i + 1}. ${SYMBOL[s.state]} **${s.id}**${s.outcome ? ` — ${s.outcome}` : ''}`);
     const passed = this.result.checks.filter((c) => c.passed).length;
     const waiting = this.result.awaiting;
     const ask = waiting
@@ -151,7 +152,7 @@ export class StepTracker {
     const presenter = before ? ['', `**Waiting for the presenter** before step ${before}: \`udn-demo next ${this.result.workflowId}\`, or the update \`continue\`.`] : [];
     const status = this.result.status;
     this.status.set(status === 'waiting' ? 'waiting-operator' : before ? 'waiting-presenter' : status);
-    setCurrentDetails([`Run ${this.result.status}; checks ${passed}/${this.result.checks.length} passed`, ...ask, ...presenter, '', ...lines].join('\n'));
+    setCurrentDetails([`Run ${this.result.status}; ${total} steps; checks ${passed} of ${this.result.checks.length} passed`, ...ask, ...presenter, '', ...lines].join('\n'));
   }
 }
 

@@ -81,6 +81,11 @@ describe('doctor: node, disk, memory', () => {
     assert.equal(classifyNode('20.20.2', '>=20.3').state, 'ok');
     assert.equal(classifyNode('20.2.9', '>=20.3').state, 'fail');
     assert.equal(classifyNode('22.0.0', '>=20.3').state, 'ok');
+    // Below the declared floor but able to start: it runs, unsupported.
+    assert.equal(classifyNode('24.22.3', '>=22.12').state, 'ok');
+    assert.match(classifyNode('20.20.2', '>=22.12').detail, /^v20\.20\.2 runs udn-demo, but is below package\.json's >=22\.12 .*Node 24 LTS and 22 are supported/);
+    assert.equal(classifyNode('20.20.2', '>=22.12').state, 'warn');
+    assert.equal(classifyNode('20.5.1', '>=22.12').state, 'fail');
     assert.equal(classifyNode('20.3.0', '>=20.3').state, 'ok');
     assert.equal(classifyNode('20.3.0', '^20').state, 'warn');
   });

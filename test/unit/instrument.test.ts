@@ -104,7 +104,7 @@ describe('activity instrumentation', () => {
       () => instrument(impls, { migrateVm: 1, preflight: 1 }),
       (err: unknown) => err instanceof InputError && err.message === '--fail-activity names no activity: migrateVm (activities: preflight, migrateVmi)',
     );
-    // The names `--fail-activity` is given (README, the transient-faults test) are activities the worker registers.
+    // The names `--fail-activity` is given (docs/USAGE.md, the transient-faults test) are activities the worker registers.
     const documented = ['preflight', 'ensureCluster', 'applyManifests', 'waitReady', 'discoverAddresses', 'runProbes', 'startTraffic', 'migrateVmi', 'collectTraffic', 'writeReport'];
     const registered = Object.keys(instrument(createActivities(), Object.fromEntries(documented.map((n) => [n, 1]))));
     assert.deepEqual(documented.filter((n) => !registered.includes(n)), []);

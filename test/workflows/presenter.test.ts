@@ -37,6 +37,7 @@ describe('presenter mode: the run waits for the presenter before each step', { t
         assert.ok(first.steps.every((s) => s.state === 'pending'));
         const details = (await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails;
         assert.match(details ?? '', /\*\*Waiting for the presenter\*\* before step preflight: `udn-demo next /);
+        assert.match(details ?? '', /\n\n1\. · \*\*preflight\*\*\n2\. · \*\*ensure-cluster\*\*\n/, 'the steps as a markdown list, one per line in the Web UI');
         await assert.rejects(handle.executeUpdate(continueUpdate, { args: [{ step: 'ensure-cluster' }] }), rejected(/waits before step preflight, not ensure-cluster/));
         await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ action: 'retry' }] }), rejected(/not waiting for a decision/), 'operator decisions still answer for themselves');
         for (const step of NARRATIVE_ORDER) {
