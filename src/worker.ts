@@ -2,8 +2,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
-import { createActivities } from './activities/index.ts';
-import { instrument, type InjectedFailures } from './activities/instrument.ts';
+import type { InjectedFailures } from './activities/instrument.ts';
+import { lazyActivities } from './activities/lazy.ts';
 import type { DemoActivities } from './model/activities.ts';
 import type { TemporalConfig } from './config/schema.ts';
 import { cachedWorkflowBundle } from './workflow-bundle.ts';
@@ -69,7 +69,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.temporal.namespace,
     taskQueue: opts.temporal.taskQueue,
     workflowBundle: opts.workflowBundle ?? (await cachedWorkflowBundle(workflowsPath)),
-    activities: instrument(opts.activities ?? createActivities(), opts.injectFailures),
+    activities: opts.activities ? (await import('./activities/instrument.ts')).instrument(opts.activities, opts.injectFailures) : lazyActivities(opts.injectFailures),
     ...(opts.identity ? { identity: opts.identity } : {}),
     // The worker stops on SIGINT/SIGTERM itself and lets running activities finish or heartbeat-fail.
     shutdownGraceTime: '10s',
