@@ -1,5 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
+import type { ActivityHeartbeat, ConsoleTail } from '../model/heartbeat.ts';
+import { publishConsoleTail } from './console-feed.ts';
 
 /**
  * How often every activity tells the server it is alive. The heartbeat timeout (activity options)
@@ -7,22 +9,26 @@ import { Context } from '@temporalio/activity';
  */
 export const HEARTBEAT_EVERY_MS = 2_000;
 
-/** The latest progress line of each running activity, re-sent by its keep-alive beat. */
-const lastProgress = new WeakMap<Context, string>();
+/** The latest details of each running activity (progress line, console tail), re-sent by its keep-alive beat. */
+const lastDetails = new WeakMap<Context, ActivityHeartbeat>();
 
 /**
  * Beats for the activity of `ctx` until `stop()`: registered around every body by instrument(),
- * so no activity can outlive its worker unnoticed. Re-sends the activity's last progress line, so
+ * so no activity can outlive its worker unnoticed. Re-sends the activity's last details, so
  * the Web UI's heartbeat details keep saying what it waits for.
  */
 export function keepAlive(ctx: Context): () => void {
-  const beat = () => {
-    const progress = lastProgress.get(ctx);
-    ctx.heartbeat(progress === undefined ? undefined : { progress });
-  };
+  const beat = () => ctx.heartbeat(lastDetails.get(ctx));
   beat();
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
   return () => clearInterval(timer);
+}
+
+/** What a long body reports: a progress line for the log and the Web UI, and what its guest consoles show. */
+export interface Progress {
+  (line: string): void;
+  /** The tail of the console transcript (bounded by its Transcript): sent with the next heartbeats, and to a follower in this process. */
+  console(tail: Omit<ConsoleTail, 'attempt'>): void;
 }
 
 /**
@@ -31,14 +37,26 @@ export function keepAlive(ctx: Context): () => void {
  * when the server delivers a cancel (on a heartbeat) or the worker shuts down, with the SDK's
  * CancelledFailure as its reason, which the body rejects with so the activity ends as cancelled.
  */
-export async function withProgress<T>(body: (progress: (line: string) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withProgress<T>(body: (progress: Progress, signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctx = Context.current();
   const signal = ctx.cancellationSignal;
   // One listener per console, watch or command the body runs at once (a probe per target): not a leak.
   setMaxListeners(0, signal);
-  return body((line) => {
-    lastProgress.set(ctx, line);
+  const remember = (change: ActivityHeartbeat) => {
+    const details = { ...lastDetails.get(ctx), ...change };
+    lastDetails.set(ctx, details);
+    return details;
+  };
+  const progress = (line: string) => {
     ctx.log.info(line);
-    ctx.heartbeat({ progress: line });
-  }, signal);
+    ctx.heartbeat(remember({ progress: line }));
+  };
+  progress.console = (tail: Omit<ConsoleTail, 'attempt'>) => {
+    const console = { attempt: ctx.info.attempt, ...tail };
+    // The keep-alive beat carries it within HEARTBEAT_EVERY_MS, as soon as the server would take it
+    // (maxHeartbeatThrottleInterval): a beat per line would only encode thousands of tails for nothing.
+    remember({ console });
+    publishConsoleTail({ workflowId: ctx.info.workflowExecution?.workflowId ?? '', activityId: ctx.info.activityId, tail: console });
+  };
+  return body(progress, signal);
 }

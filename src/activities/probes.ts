@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ConsoleQueue } from '../cluster/console/console-queue.ts';
 import type { ConsoleOptions } from '../cluster/console/sessions.ts';
+import { Transcript } from '../cluster/console/transcript.ts';
 import { execInPod } from '../cluster/exec/pod-exec.ts';
 import { kubeConfigFor } from '../cluster/kube.ts';
 import { agnhostConnectCommand, interpretAgnhost, interpretTry, probeCommand, type ProbeTry } from '../cluster/probes/commands.ts';
@@ -31,7 +32,9 @@ export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> 
   const timing = { eventuallyMs: req.timing.eventuallySeconds * 1000, consistentlyMs: req.timing.consistentlySeconds * 1000, intervalMs: 500 };
   return withProgress(async (progress, signal) => {
     const clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms, signal) };
-    const consoles = new ConsoleQueue(kc, consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal));
+    // What the VMs' consoles show, for whoever follows the run (`run --presenter`, `--console`).
+    const transcript = new Transcript(progress.console);
+    const consoles = new ConsoleQueue(kc, { ...consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal), transcript });
     const tries = req.probes.map((p) => tryOf(req, kc, consoles, p, entryOf(p, req.inventory, req.services ?? []), req.timing.connectTimeoutSeconds, signal));
     let done = 0;
     let shownPass = false;

@@ -56,6 +56,39 @@ describe('udn-demo run --presenter and udn-demo next', { timeout: 600_000 }, () 
     throw new Error(`the run never waited before ${step}`);
   }
 
+  it("shows the guest consoles as the probes use them (the run's worker in the presenting process): each command and what it printed, never the password", async () => {
+    const id = 'cli-presented-consoles';
+    // The presenting terminal as in the talk: `run --presenter`, its worker in the same process.
+    const presenting = spawnCli(['run', '--sandbox', '--presenter', '--scenario', 'namespace-isolation', '-c', config, '--workflow-id', id], vars, new RegExp(`started ${id}`));
+    await presenting.ready;
+    const handle = env.client.workflow.getHandle(id);
+    for (const step of NAMESPACE_ISOLATION.steps.map((s) => s.id)) {
+      while (!presenting.stderr().includes(`⏸ waiting before ${step}:`)) await sleep(100);
+      await handle.executeUpdate(continueUpdate, { args: [{ step }] });
+    }
+    const r = await presenting.child;
+    const out = presenting.stderr();
+    assert.equal(r.exitCode, 0, out);
+    /** What the terminal showed between the wait before `step` and the line that ended it. */
+    const during = (step: string) => {
+      const [from, to] = [out.indexOf(`⏸ waiting before ${step}:`), out.search(new RegExp(`^✓ \\[ ?\\d+/\\d+\\] ${step} `, 'm'))];
+      assert.ok(from >= 0 && to > from, `no wait before ${step}, or no end after it:\n${out}`);
+      return out.slice(from, to);
+    };
+    assert.match(during('check-east-west'), /^ {2}│ green\/vm-a {2}\[fedora@vm-a ~\]\$ curl -sS --connect-timeout 2 .* http:\/\/203\.203\.\d+\.\d+:9000\/hostname\n {2}│ green\/vm-a {2}webserver$/m);
+    assert.match(during('check-egress'), /^ {2}│ green\/vm-a {2}\[fedora@vm-a ~\]\$ ping -c 3 -i 0\.2 -W 2 www\.google\.com\n(.*\n)*? {2}│ green\/vm-a {2}3 packets transmitted, 3 received/m);
+    assert.match(during('check-isolation'), /^ {2}│ blue\/vm-a {2}\[fedora@vm-a ~\]\$ ping /m);
+    // A VM's first session meets the login prompt (blue's vm-a: nothing used its console before the probes): the user name is typed, the password is not shown.
+    const consoleLines = out.split('\n').filter((l) => l.startsWith('  │ '));
+    const login = consoleLines.indexOf('  │ blue/vm-a  vm-a login: fedora');
+    assert.ok(login >= 0, consoleLines.join('\n'));
+    // Sessions on other VMs run at the same time: the next line of this one's.
+    assert.equal(consoleLines.slice(login + 1).find((l) => l.startsWith('  │ blue/vm-a  ')), '  │ blue/vm-a  Password:');
+    // The seed's password is its user's name: past the login prompt and the shell prompts, it must not appear.
+    assert.deepEqual(consoleLines.filter((l) => l.replaceAll('login: fedora', '').replaceAll('[fedora@', '').includes('fedora')), []);
+    assert.ok(!out.includes('__UDN'), 'the markers that frame commands are never shown');
+  });
+
   it('waits before the first step; `next` moves it to the second; a follower shows each step and its by-hand commands; the run passes', async () => {
     const started = await cli(['run', '--sandbox', '--presenter', '--detach', '--scenario', 'namespace-isolation', '-c', config, '--workflow-id', ID], vars);
     assert.equal(started.exitCode, 0, started.stderr);

@@ -3,10 +3,9 @@ import type { DemoResult } from '../../model/result.ts';
 import { demoInputFromConfig } from '../../workflows/demo-input.ts';
 import { drive, type DriveOptions, type RunCommand } from '../drive/drive.ts';
 import { exitCodeFor } from '../demo-result/exit-code.ts';
-import { follow } from '../run/follow.ts';
-import { presenter } from '../run/present.ts';
+import { followRun } from '../run/follow-run.ts';
 import type { LoadedConfig } from '../../config/load.ts';
-import { info, printJson } from '../io.ts';
+import { printJson } from '../io.ts';
 import { closedResult } from '../demo-result/outcome.ts';
 import { renderResult } from '../demo-result/render.ts';
 import { newWorkflowId } from '../workflow-id.ts';
@@ -17,6 +16,7 @@ export interface RunOptions extends DriveOptions {
   ordering?: string;
   scenario: string;
   presenter?: boolean;
+  console?: boolean;
 }
 
 export async function run(opts: RunOptions): Promise<void> {
@@ -51,15 +51,8 @@ function demoCommand(opts: RunOptions, scenarios: ScenarioId[]): RunCommand<Demo
         `ordering: ${config.ordering}`,
       ].join('\n\n'),
     }),
-    async follow(client, handle) {
-      // Any follower of a presented run presents it (an attach with --workflow-id too).
-      const present = presenter(handle, loadedConfig!, scenarios, info);
-      try {
-        return await follow(client, handle, { print: info, onProgress: present.onProgress });
-      } finally {
-        present.close();
-      }
-    },
+    // Any follower of a presented run presents it (an attach with --workflow-id too).
+    follow: (client, handle) => followRun(client, handle, { loaded: loadedConfig!, scenarios, json: Boolean(opts.json), console: Boolean(opts.console) }),
     closed: (_client, handle) => closedResult(handle),
     report(result, json) {
       if (json) printJson(result);

@@ -20,6 +20,9 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/** Receives what the console showed, a line or several at a time. */
+export type Recorder = (text: string) => void;
+
 const PROMPT = /\[[^\]\r\n@]+@[^\]\r\n ]+ [^\]\r\n]*\][$#] $/;
 const LOGIN_STATES = /(login: $)|(Password: $)|(\[[^\]\r\n@]+@[^\]\r\n ]+ [^\]\r\n]*\][$#] $)/;
 
@@ -31,13 +34,27 @@ const LOGIN_STATES = /(login: $)|(Password: $)|(\[[^\]\r\n@]+@[^\]\r\n ]+ [^\]\r
  * produce.
  */
 export class GuestShell {
-  private constructor(private readonly conn: ConsoleConnection) {}
+  private constructor(
+    private readonly conn: ConsoleConnection,
+    /** The prompt the guest showed last: the transcript shows each command behind it. */
+    private prompt: string,
+    private readonly transcript: Recorder,
+  ) {}
 
-  static async login(conn: ConsoleConnection, creds: GuestCredentials, t: ShellTimeouts): Promise<GuestShell> {
+  /**
+   * Logs in (or finds a shell open). `record`, when given, receives what a person at the console
+   * would see: the login, each command behind its prompt, and its output; never what is typed at
+   * the password prompt, nor the commands that only frame or set up the session.
+   */
+  static async login(conn: ConsoleConnection, creds: GuestCredentials, t: ShellTimeouts, record: Recorder = () => undefined): Promise<GuestShell> {
     conn.send('\r');
+    let prompt = '';
     for (let round = 0; round < 4; round++) {
-      const { match } = await conn.expect(LOGIN_STATES, t.loginMs, 'login prompt or shell prompt');
-      if (match[3]) break;
+      const { match, before } = await conn.expect(LOGIN_STATES, t.loginMs, 'login prompt or shell prompt');
+      if (match[3]) {
+        prompt = match[3];
+        break;
+      }
       if (match[2]) {
         // Someone left the console at a password prompt: finish that attempt and start over.
         conn.send('\r');
@@ -46,21 +63,28 @@ export class GuestShell {
         continue;
       }
       conn.send(`${creds.user}\r`);
+      record(`${lastLine(before)}${match[1]}${creds.user}`);
       await conn.expect(/Password: $/, t.loginMs, 'password prompt');
       conn.send(`${creds.password}\r`);
+      // The guest does not echo a password, and neither does the transcript.
+      record('Password:');
       const after = await conn.expect(/(Login incorrect)|(\[[^\]\r\n@]+@[^\]\r\n ]+ [^\]\r\n]*\][$#] $)/, t.loginMs, 'shell prompt after login');
-      if (after.match[1]) throw new LoginIncorrect(`${conn.vmi.namespace}/${conn.vmi.name}: Login incorrect for user "${creds.user}"`);
+      if (after.match[1]) {
+        record('Login incorrect');
+        throw new LoginIncorrect(`${conn.vmi.namespace}/${conn.vmi.name}: Login incorrect for user "${creds.user}"`);
+      }
+      prompt = after.match[2]!;
       break;
     }
-    const shell = new GuestShell(conn);
+    const shell = new GuestShell(conn, prompt, record);
     // Wide and silent: no wrapped lines, no echo of what we type.
-    await shell.exec(['stty', '-echo', 'cols', '500', 'rows', '500'], t.loginMs);
+    await shell.execLine(shellQuote(['stty', '-echo', 'cols', '500', 'rows', '500']), t.loginMs, false);
     return shell;
   }
 
   /** Runs `argv` in the foreground; on timeout interrupts it (^C) and rejects. */
   async exec(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
-    return this.execLine(shellQuote(argv), timeoutMs);
+    return this.execLine(shellQuote(argv), timeoutMs, true);
   }
 
   /**
@@ -70,7 +94,7 @@ export class GuestShell {
    */
   async startBackground(argv: readonly string[], file: string, timeoutMs: number, pidFile?: string): Promise<number> {
     const record = pidFile ? `echo $! > ${shellQuote([pidFile])}; cat ${shellQuote([pidFile])}` : 'echo $!';
-    const r = await this.execLine(`nohup ${shellQuote(argv)} > ${shellQuote([file])} 2>&1 & ${record}`, timeoutMs);
+    const r = await this.execLine(`nohup ${shellQuote(argv)} > ${shellQuote([file])} 2>&1 & ${record}`, timeoutMs, true);
     const pid = Number(r.output.trim().split('\n').at(-1));
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`could not start ${argv[0]} in the background: ${r.output.trim().slice(0, 200)}`);
     return pid;
@@ -89,11 +113,13 @@ export class GuestShell {
     return (await this.exec(['kill', '-0', String(pid)], timeoutMs)).exitCode === 0 ? pid : undefined;
   }
 
-  private async execLine(line: string, timeoutMs: number): Promise<ExecResult> {
+  /** `shown`: the transcript shows the line and its output (the markers that frame them are ours, never shown). */
+  private async execLine(line: string, timeoutMs: number, shown: boolean): Promise<ExecResult> {
     const id = randomBytes(6).toString('hex');
     const [begin, end] = [`__UDN${id}B`, `__UDN${id}E`];
     const started = Date.now();
     this.conn.send(`printf '%s%s\\n' __UDN ${id}B; ${line}; printf '%s%s:%s\\n' __UDN ${id}E $?\r`);
+    if (shown) this.transcript(`${this.prompt}${line}`);
     await this.conn.expect(new RegExp(`${begin}\\r?\\n`), timeoutMs, `start of "${line}"`);
     let done;
     try {
@@ -101,11 +127,19 @@ export class GuestShell {
     } catch (err) {
       if (err instanceof Error && err.name === 'ConsoleTimeout') {
         this.conn.send('\x03');
+        if (shown) this.transcript('^C');
         await this.conn.expect(PROMPT, 5_000, 'prompt after interrupting').catch(() => undefined);
       }
       throw err;
     }
-    await this.conn.expect(PROMPT, 5_000, 'prompt');
-    return { output: done.before.replace(/\r\n/g, '\n'), exitCode: Number(done.match[1]), durationMs: Date.now() - started };
+    const output = done.before.replace(/\r\n/g, '\n');
+    if (shown && output !== '') this.transcript(output);
+    this.prompt = (await this.conn.expect(PROMPT, 5_000, 'prompt')).match[0];
+    return { output, exitCode: Number(done.match[1]), durationMs: Date.now() - started };
   }
+}
+
+/** The unfinished last line of what the guest printed (a login prompt's host name). */
+function lastLine(text: string): string {
+  return text.slice(text.lastIndexOf('\n') + 1).replace(/\r/g, '');
 }

@@ -4,6 +4,7 @@ import { workloadKey, type WorkloadRef } from '../../model/workload.ts';
 import { ConsoleConnection } from './connection.ts';
 import { ConsoleBusy, ConsoleDropped } from './errors.ts';
 import { GuestShell, type GuestCredentials } from './guest-shell.ts';
+import type { Transcript } from './transcript.ts';
 
 export interface ConsoleOptions {
   credentials: GuestCredentials;
@@ -13,6 +14,8 @@ export interface ConsoleOptions {
   reconnects: number;
   /** An abort closes the console at once; the work then fails with the signal's reason. */
   signal?: AbortSignal;
+  /** Receives what the console shows a person (see GuestShell.login), for those who watch the work. */
+  transcript?: Transcript;
 }
 
 /** The serial console is exclusive: this process's users of one VMI take turns. */
@@ -41,7 +44,7 @@ async function attempt<T>(kc: KubeConfig, vmi: WorkloadRef, opts: ConsoleOptions
   for (let drop = 0; ; drop++) {
     const conn = await connect(kc, vmi, opts.connectTimeoutMs, opts.signal);
     try {
-      const shell = await GuestShell.login(conn, opts.credentials, { loginMs: opts.loginTimeoutMs });
+      const shell = await GuestShell.login(conn, opts.credentials, { loginMs: opts.loginTimeoutMs }, (text) => opts.transcript?.record(workloadKey(vmi), text));
       return await work(shell);
     } catch (err) {
       if (!(err instanceof ConsoleDropped) || drop >= opts.reconnects) throw err;
