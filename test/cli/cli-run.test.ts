@@ -2,44 +2,20 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parse } from 'yaml';
 import type { DemoResult } from '../../src/model/result.ts';
-import { assertOneLineError, cli, spawnCli, type CliResult } from '../helpers/cli.ts';
-import { startTestServer } from '../helpers/temporal-env.ts';
-import { sandboxDown, sandboxStatus } from '../../src/sandbox/index.ts';
-import { kubeConfigFor } from '../../src/cluster/kube.ts';
-import { claimLease, leaseHolder, releaseLease } from '../../src/cluster/run-lease.ts';
-import { eventually } from '../helpers/sandbox.ts';
-
-/** A user error after the CLI's progress lines: the last line of stderr, with no stack trace anywhere. */
-function lastErrorLine(r: CliResult): string {
-  assert.ok(!/\n\s+at /.test(r.stderr) && !r.stderr.includes('node_modules'), `stack trace on stderr:\n${r.stderr}`);
-  return r.stderr.trim().split('\n').at(-1)!;
-}
+import { assertOneLineError, cli } from '../helpers/cli.ts';
+import { useCliSandbox } from '../helpers/cli-sandbox.ts';
 
 /**
  * The real CLI with its real activities against a real server and a real sandbox: the whole demo,
- * every check proven with evidence, the report written.
+ * every check proven with evidence, the report written; status, list and teardown read it back.
  */
 describe('udn-demo run, status, list against a real server', { timeout: 600_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let vars: Record<string, string>;
-  before(async () => {
-    env = await startTestServer();
-    vars = { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: await mkdtemp(join(tmpdir(), 'udn-cli-')) };
-  });
-  /** The run's sandbox, once a run has brought it up. */
-  async function sandboxKubeConfig() {
-    const status = await eventually('the sandbox is up', () => sandboxStatus(join(vars.UDN_DEMO_DATA_DIR!, 'sandbox', 'ovn')), (s) => s.state === 'ready', 60_000);
-    return kubeConfigFor({ provider: 'sandbox', name: 'ovn', kubeconfigPath: status.kubeconfigPath! });
-  }
-  after(async () => {
-    if (vars) await sandboxDown(join(vars.UDN_DEMO_DATA_DIR!, 'sandbox', 'ovn'));
-    await env?.teardown();
-  });
+  const fx = useCliSandbox('udn-cli-');
+  const { vars } = fx;
 
   it('run --sandbox --json: the whole talk on a real sandbox, every check of both scenarios passing with evidence, then exactly one JSON document, exit 0', async () => {
     const r = await cli(['run', '--sandbox', '--json', '--workflow-id', 'cli-json-run'], vars);
@@ -125,7 +101,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
       });
       return texts.join('\n');
     };
-    const histories = await Promise.all(['cli-json-run', 'cli-json-run/live-migration'].map(async (id) => readable(historyToJSON(await env.client.workflow.getHandle(id).fetchHistory()))));
+    const histories = await Promise.all(['cli-json-run', 'cli-json-run/live-migration'].map(async (id) => readable(historyToJSON(await fx.env.client.workflow.getHandle(id).fetchHistory()))));
     for (const h of histories) {
       assert.match(h, /green\/vm-b/, 'payloads decoded: a whole run is searched');
       assert.ok(!h.includes(token), 'the API token');
@@ -153,7 +129,7 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     assert.equal(again.exitCode, 0);
     assert.match(again.stderr, /run cli-json-run has already ended/);
     const runs = [];
-    for await (const wf of env.client.workflow.list({ query: `WorkflowId = 'cli-json-run'` })) runs.push(wf.runId);
+    for await (const wf of fx.env.client.workflow.list({ query: `WorkflowId = 'cli-json-run'` })) runs.push(wf.runId);
     assert.equal(runs.length, 1, 'no second run was started');
   });
 
@@ -189,130 +165,6 @@ describe('udn-demo run, status, list against a real server', { timeout: 600_000 
     const r = await cli(['status', 'no-such-run'], vars);
     assert.equal(r.exitCode, 2);
     assert.match(assertOneLineError(r), /^udn-demo: no run with workflow id "no-such-run" in namespace default$/);
-  });
-
-  it('--detach --no-worker starts and returns; run --workflow-id attaches and finishes it with its own worker', async () => {
-    const started = await cli(['run', '--sandbox', '--detach', '--no-worker', '--json', '--workflow-id', 'cli-detached'], vars);
-    assert.equal(started.exitCode, 0, started.stderr);
-    assert.deepEqual(JSON.parse(started.stdout), { workflowId: 'cli-detached', status: 'running' });
-    const waiting = await cli(['status', 'cli-detached'], vars);
-    assert.equal(waiting.exitCode, 0);
-    assert.match(waiting.stderr, /is running, but no worker answered/);
-    const attached = await cli(['run', '--workflow-id', 'cli-detached'], vars);
-    assert.match(attached.stderr, /attached to cli-detached/);
-    assert.equal(attached.exitCode, 0, attached.stderr);
-    assert.match(attached.stdout, /Run cli-detached: PASSED/);
-  });
-
-  it('--ordering fast: independent steps run side by side on the real sandbox (consoles shared), every check passes', async () => {
-    const r = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--ordering', 'fast', '--json', '--workflow-id', 'cli-fast'], vars);
-    assert.equal(r.exitCode, 0, r.stderr);
-    const result = JSON.parse(r.stdout) as DemoResult;
-    assert.equal(result.status, 'passed');
-    const at = (id: string, end: 'startedAt' | 'endedAt') => Date.parse(result.steps.find((s) => s.id === id)![end]!);
-    assert.ok(at('apply-blue', 'startedAt') < at('wait-green-ready', 'endedAt'), "blue's rollout during green's wait");
-    assert.ok(at('check-isolation', 'startedAt') < at('live-migration', 'endedAt'), 'isolation probed during the migration');
-    assert.ok(at('apply-netpol', 'startedAt') >= at('live-migration', 'endedAt'), 'the policy only after the migration');
-    assert.equal(result.migration?.survived, true);
-  });
-
-  it('the checks can fail: with the NetworkPolicy left out, netpol-blocks-9000 fails with the webserver\'s answer as evidence, exit 1', async () => {
-    // Namespaces of their own, so the policy the earlier runs applied to green does not count.
-    const config = join(vars.UDN_DEMO_DATA_DIR!, 'no-policy.yaml');
-    await writeFile(
-      config,
-      [
-        'scenario:',
-        '  green: { namespace: green-nopol, subnet: 203.203.0.0/16 }',
-        '  blue: { namespace: blue-nopol, subnet: 192.168.0.0/16 }',
-        '  networkPolicy: false',
-        '  probes: { eventuallySeconds: 3, consistentlySeconds: 1 }',
-      ].join('\n'),
-    );
-    const r = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--json', '--config', config, '--workflow-id', 'cli-no-policy'], vars);
-    assert.equal(r.exitCode, 1, r.stderr);
-    const result = JSON.parse(r.stdout) as DemoResult;
-    assert.equal(result.steps.find((s) => s.id === 'apply-netpol')?.outcome, 'nothing to apply');
-    const blocks = result.checks.find((c) => c.id === 'netpol-blocks-9000')!;
-    assert.equal(blocks.passed, false);
-    assert.match(blocks.expected, /green-nopol\/vm-a → green-nopol\/webserver tcp:9000: blocked \(NetworkPolicy ingress-port-9001-only selects green-nopol\/webserver and allows no TCP 9000\)/);
-    assert.match(blocks.observed, /: reached \(connected \(HTTP 200\)/);
-    assert.match(blocks.evidence[0]!, /:9000\/\nNOW: \S+\nhttp_code=200\n\[exit 0\]/);
-    assert.deepEqual(result.checks.filter((c) => !c.passed).map((c) => c.id), ['netpol-blocks-9000']);
-    assert.match(r.stderr, /\[16\/19\] check-netpol-blocks .* netpol-blocks-9000 FAILED/);
-  });
-
-  it('Ctrl-C while following leaves the run open in Temporal and says how to resume', async () => {
-    const started = await cli(['run', '--sandbox', '--detach', '--no-worker', '--workflow-id', 'cli-interrupted'], vars);
-    assert.equal(started.exitCode, 0, started.stderr);
-    const follower = spawnCli(['run', '--workflow-id', 'cli-interrupted', '--no-worker'], vars, /attached to cli-interrupted/);
-    await follower.ready;
-    follower.child.kill('SIGINT');
-    const r = await follower.child;
-    assert.equal(r.exitCode, 130, `signal ${r.signal}; stderr: ${follower.stderr()}`);
-    assert.match(follower.stderr(), /interrupted; the run goes on in Temporal\. Resume with `udn-demo run --workflow-id cli-interrupted`/);
-    const { status } = await env.client.workflow.getHandle('cli-interrupted').describe();
-    assert.equal(status.name, 'RUNNING');
-  });
-
-  it('`udn-demo worker` polls until SIGTERM, then drains and exits 0; it fails the activities --fail-activity names, and the run retries them', async () => {
-    const worker = spawnCli(['worker', '--fail-activity', 'migrateVmi=1', '--fail-activity', 'writeReport=2'], vars, /worker: polling task queue udn-demo/);
-    await worker.ready;
-    // The run left open by the previous test is picked up and finished.
-    const result = (await env.client.workflow.getHandle('cli-interrupted').result()) as DemoResult;
-    assert.equal(result.status, 'passed');
-    const step = (id: string) => result.steps.find((s) => s.id === id)!;
-    assert.equal(step('live-migration').state, 'succeeded');
-    assert.deepEqual([step('preflight').attempts, step('live-migration').attempts, step('report').attempts], [1, 2, 3]);
-    worker.child.kill('SIGTERM');
-    const r = await worker.child;
-    assert.equal(r.exitCode, 0, worker.stderr());
-    assert.match(worker.stderr(), /worker: stopped/);
-  });
-
-  it('one run per cluster: a second run exits 3 naming the open one, teardown is refused while it holds the cluster; after `cancel` the second run passes', async () => {
-    // A worker of its own, whose migrations fail for good: the holder parks at live-migration, open, holding the cluster.
-    const worker = spawnCli(['worker', '--fail-activity', 'migrateVmi=20'], vars, /worker: polling task queue udn-demo/);
-    await worker.ready;
-    try {
-      const holder = await cli(['run', '--sandbox', '--detach', '--scenario', 'namespace-isolation', '--workflow-id', 'cli-holder'], vars);
-      assert.equal(holder.exitCode, 0, holder.stderr);
-      const second = await cli(['run', '--sandbox', '--no-worker', '--workflow-id', 'cli-second'], vars);
-      assert.equal(second.exitCode, 3, second.stderr);
-      assert.match(lastErrorLine(second), /^udn-demo: the sandbox cluster "ovn" is in use by run cli-holder \(open in Temporal since .*\); wait for it to end, or stop it: udn-demo cancel cli-holder$/);
-      await assert.rejects(env.client.workflow.getHandle('cli-second').describe(), /not found/i, 'the refused run was not started');
-      const kc = await sandboxKubeConfig();
-      await eventually('cli-holder claims the cluster at its first apply', () => leaseHolder(kc), (h) => h?.holder === 'cli-holder', 60_000);
-      const teardown = await cli(['teardown', '--sandbox'], vars);
-      assert.equal(teardown.exitCode, 3, teardown.stderr);
-      assert.match(lastErrorLine(teardown), /in use by run cli-holder .*cancel it first.*udn-demo cancel cli-holder$/);
-      const cancelled = await cli(['cancel', 'cli-holder'], vars);
-      assert.equal(cancelled.exitCode, 0, cancelled.stderr);
-      assert.equal(await leaseHolder(kc), undefined, 'the cancelled run let go of the cluster');
-    } finally {
-      worker.child.kill('SIGTERM');
-      await worker.child;
-    }
-    const after = await cli(['run', '--sandbox', '--scenario', 'namespace-isolation', '--workflow-id', 'cli-second'], vars);
-    assert.equal(after.exitCode, 0, after.stderr);
-    assert.equal(await leaseHolder(await sandboxKubeConfig()), undefined, 'a run that ends lets go');
-  });
-
-  it('a run that ended still holding the cluster is named, with --take-over as the way on; --take-over hands the new run its id', async () => {
-    const kc = await sandboxKubeConfig();
-    // As a run that was terminated leaves it: held by a run Temporal has closed.
-    assert.equal(await claimLease(kc, 'cli-second'), 'claimed');
-    const refused = await cli(['run', '--sandbox', '--detach', '--no-worker', '--workflow-id', 'cli-taker'], vars);
-    assert.equal(refused.exitCode, 3, refused.stderr);
-    assert.match(lastErrorLine(refused), /is still held by run cli-second since \S+, which has ended \(completed\) without letting go; take it over: udn-demo run --take-over$/);
-    const taken = await cli(['run', '--sandbox', '--detach', '--no-worker', '--take-over', '--workflow-id', 'cli-taker'], vars);
-    assert.equal(taken.exitCode, 0, taken.stderr);
-    const handle = env.client.workflow.getHandle('cli-taker');
-    const history = await handle.fetchHistory();
-    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-    assert.equal((JSON.parse(Buffer.from(input.data!).toString()) as { takeOver?: string }).takeOver, 'cli-second');
-    await handle.terminate('test: the take-over was only to be started');
-    assert.equal(await releaseLease(kc, 'cli-second'), true);
   });
 
   it("teardown removes both scenarios' namespaces and the CUDNs, then with --cluster the sandbox; repeating it removes nothing more", async () => {
