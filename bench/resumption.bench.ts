@@ -4,19 +4,22 @@
  * `udn-demo worker` processes (test/helpers/crash.ts) are SIGKILLed at several points of that run,
  * one after the other, and each time a new worker is started at once:
  *
- *   heartbeat-bound   inside an activity: the dead attempt is noticed by its heartbeat timeout, then
- *                     retried after the retry policy's first interval (wait-green-ready and
- *                     wait-blue-ready while VMs boot; live-migration with the migration under way);
+ *   heartbeat-bound   inside an activity: the dead attempt is failed as WorkerDied by the new worker
+ *                     as soon as it polls (src/worker/reaper.ts) and retried at once, or, if the new
+ *                     worker is slower than that, noticed by its heartbeat timeout and retried after
+ *                     the retry policy's first interval (wait-green-ready and wait-blue-ready while
+ *                     VMs boot; live-migration with the migration under way);
  *   workflow-task-bound  between two steps: the dead worker had taken the workflow task that would
  *                     schedule the next step (the crash hook kills it the moment the server accepted
  *                     the previous activity's completion), freed by the workflow task timeout or, if
  *                     it had not taken it yet, by the sticky queue's schedule-to-start timeout.
  *
  * For each kill, from the new worker's start (t0): its own start-up until it first polls (ours),
- * the wait for the timeout that frees the interrupted work beyond that (Temporal's bound), the retry
- * backoff (our retry policy), and the rest until the interrupted step runs again (dispatch). The
- * start-up is itself split by a probe loaded into each worker (NODE_OPTIONS=--import; inert in any
- * other process): Node and its imports, connecting, bundling the workflow code, the rest. Timestamps
+ * the wait for what frees the interrupted work beyond that (the reaper's look, ours, or Temporal's
+ * timeout), the retry backoff (our retry policy), and the rest until the interrupted step runs
+ * again (dispatch). The start-up is itself split by a probe loaded into each worker
+ * (NODE_OPTIONS=--import; inert in any other process): Node and its imports, connecting, bundling
+ * the workflow code, the rest. Timestamps
  * come from the workers (probe lines on stderr), the server (history, pending-activity details) and
  * this process; one machine, one clock. The run must pass, the interrupted activities must have run
  * again and nothing finished may have run twice, or the measurement is invalid and this throws.
@@ -30,6 +33,7 @@ import type { temporal } from '@temporalio/proto';
 import type { StepId } from '../src/scenarios/index.ts';
 import type { DemoResult } from '../src/model/result.ts';
 import { launcherCounts, migrations, objectIdentities, sandboxIdentity, sigkill, spawnWorker, stopWorker, timeline, type ActivityRun, type CrashAfter, type Timeline, type WorkerProcess } from '../test/helpers/crash.ts';
+import { WORKFLOW_TASK_TIMEOUT } from '../src/cli/drive/start-or-attach.ts';
 import { defineBenchmark, dist, ratio, type Figure } from './harness.ts';
 
 type Bound = 'heartbeat' | 'workflow-task';
@@ -208,10 +212,14 @@ interface Split {
   point: KillPoint;
   total: number;
   ours: number;
+  /** Heartbeat-bound: what freed the dead attempt. */
+  freedBy: 'WorkerDied' | 'timeout';
+  /** The wait beyond start-up for what freed the work: Temporal's timeout, or the reaper's look (ours). */
   temporal: number;
+  reaper: number;
   backoff: number;
   dispatch: number;
-  /** Kill → the timeout that freed the work fired (not cut by the worker's start-up). */
+  /** Kill → what freed the work (not cut by the worker's start-up). */
   killToFreed: number;
   /** Heartbeat-bound: how long after last heartbeat + timeout the server acted. */
   timeoutLate: number;
@@ -267,7 +275,7 @@ export default defineBenchmark({
         objectsAtKills: new Map(),
       };
       const started = Date.now();
-      const result = await runWithKills(run, () => env.client.workflow.start('DemoWorkflow', { taskQueue: config.temporal.taskQueue, workflowId, args: [input] }));
+      const result = await runWithKills(run, () => env.client.workflow.start('DemoWorkflow', { taskQueue: config.temporal.taskQueue, workflowId, args: [input], workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT }));
       const runSeconds = (Date.now() - started) / 1000;
       ctx.log(`the run ended ${result.status} after ${runSeconds.toFixed(1)} s`);
       const figures = await analyse(run, result, { data, sandboxBefore, backoffMs: input.retry.initialIntervalSeconds * 1000, runSeconds });
@@ -358,7 +366,7 @@ async function analyse(run: Run, result: DemoResult, o: { data: string; sandboxB
   const wft = workflowTaskTimes(parent, child);
   const handOver = stickyHandOver(kills, all, parent, child);
   ctx.note(`one DemoWorkflow run on one sandbox (${EMULATION.profile} ×${EMULATION.scale}, 4 s traffic tail), ${kills.length} SIGKILLs, each followed at once by a new \`udn-demo worker\`; the run took ${o.runSeconds.toFixed(0)} s`);
-  ctx.note(`configured in this run: heartbeat timeout ${heartbeatTimeout / 1000} s (every activity heartbeats every 2 s, throttle 2 s), retry first interval ${o.backoffMs / 1000} s, workflow task timeout ${workflowTaskTimeout / 1000} s (the server's default), sticky schedule-to-start 5 s`);
+  ctx.note(`configured in this run: heartbeat timeout ${heartbeatTimeout / 1000} s (every activity heartbeats every 2 s, throttle 2 s), retry first interval ${o.backoffMs / 1000} s (100 ms after WorkerDied), workflow task timeout ${workflowTaskTimeout / 1000} s (as the CLI starts a run), sticky schedule-to-start 5 s`);
   for (const s of splits) ctx.note(`${s.point.name} (${s.point.bound}-bound): ${s.detail}`);
   const ms = (x: number) => `${Math.round(x)}`;
   // The CLI's own "worker: polling" line (what the crash test waits for) against the probe's first poll.
@@ -367,15 +375,17 @@ async function analyse(run: Run, result: DemoResult, o: { data: string; sandboxB
   ctx.note(`worker start-ups, ms (Node / imports + config / connect / bundle / rest = total): ${startUps.map((u) => `${ms(u.node)} / ${ms(u.imports)} / ${ms(u.connect)} / ${ms(u.bundle)} / ${ms(u.rest)} = ${ms(u.total)}`).join('; ')}`);
 
   ctx.note('checked: the run passed; each interrupted activity ran again as attempt 2 on the new worker; the next step after a between-steps kill ran once, on the new worker; no activity of a step finished before a kill ran again, no other activity was retried; one sandbox bring-up, one migration, one launcher per VM (+ the migration target), the objects present at each kill the same objects at the end');
-  ctx.note(`the parts of one resumption add up to its total along its critical path: ours = the new worker's start-up until its first poll; Temporal = the further wait for the timeout that frees the interrupted work; backoff = the retry policy's first interval after a heartbeat timeout (ours to configure); dispatch = the rest. The new worker starts right after the kill, the worst case for Temporal's share: a worker started ${Math.round(heartbeatTimeout / 1000)} s or more after the kill waits for no timeout`);
+  ctx.note(`the parts of one resumption add up to its total along its critical path: ours = the new worker's start-up until its first poll; reaper = the further wait until that worker failed the dead attempt as WorkerDied; Temporal = the further wait for the timeout that frees the interrupted work (when the reaper did not); backoff = the wait for the retry (the retry policy's first interval after a heartbeat timeout, 100 ms after WorkerDied); dispatch = the rest. The new worker starts right after the kill, the worst case for Temporal's share: a worker started ${Math.round(heartbeatTimeout / 1000)} s or more after the kill waits for no timeout`);
   ctx.note(`workflow tasks in this run (${wft.all.length}): start → completion max ${Math.round(Math.max(...wft.all))} ms; the first task on each worker (after a kill, a replay of the whole history) max ${Math.round(Math.max(...wft.firstOnWorker))} ms; the timeout is ${workflowTaskTimeout / 1000} s`);
-  ctx.note(`hand-over after a heartbeat-bound resumption (the retried activity's completion → the next workflow task started): ${handOver.map((h) => `${Math.round(h)} ms`).join(', ')}; the server sends no task to a sticky queue nobody has polled for 10 s, so the dead worker's sticky queue costs nothing here`);
+  ctx.note(`hand-over after a heartbeat-bound resumption (the retried activity's completion → the next workflow task started): ${handOver.map((h) => `${Math.round(h)} ms`).join(', ')}; the reaper resets the sticky queue of a run whose attempt it fails (otherwise the next task could wait 5 s on the dead worker's sticky queue), and the server sends no task to a sticky queue nobody has polled for 10 s`);
 
   const by = (b: Bound) => splits.filter((s) => s.point.bound === b);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const range = (xs: number[]) => `${(Math.min(...xs) / 1000).toFixed(1)}–${(Math.max(...xs) / 1000).toFixed(1)} s`;
-  const lateness = by('heartbeat').map((s) => s.timeoutLate);
-  ctx.note(
+  const reaped = by('heartbeat').filter((s) => s.freedBy === 'WorkerDied');
+  ctx.note(`inside an activity, ${reaped.length} of ${by('heartbeat').length} dead attempts were failed as WorkerDied by the new worker (its reaper: same host, boot and pid namespace, the pid gone or another process), ${reaped.length ? range(reaped.map((s) => s.reaper)) : 'n/a'} after its first poll; the others waited for the heartbeat timeout`);
+  const lateness = by('heartbeat').filter((s) => s.freedBy === 'timeout').map((s) => s.timeoutLate);
+  if (lateness.length > 0) ctx.note(
     `inside an activity the bound is the heartbeat timeout (${heartbeatTimeout / 1000} s after the last heartbeat the server received; here it fired ${range(lateness.map((l) => l + heartbeatTimeout))} after it) plus the retry's first interval (${o.backoffMs / 1000} s). ` +
       'The timeout cannot be much lower: it must exceed the 2 s heartbeat interval, plus up to 2 s of SDK throttling before a beat reaches the server, plus the stalls of a loaded 2-core machine ' +
       `(here the server's own timer acted up to ${Math.round(Math.max(...lateness))} ms late); below that a live activity is taken for dead and run a second time while the first still runs, for live-migration a second migrateVmi against the same VMI. ` +
@@ -383,12 +393,12 @@ async function analyse(run: Run, result: DemoResult, o: { data: string; sandboxB
   );
   ctx.note(
     `between steps the bound is the workflow task timeout (${workflowTaskTimeout / 1000} s, start-to-close: the dead worker had taken the task; had it not, the sticky queue's 5 s schedule-to-start would free it). ` +
-      `It is the server's default, settable per run (WorkflowOptions.workflowTaskTimeout; the server takes any positive value, caps it at 120 s); a task that times out has no side effect (its commands are dropped and it is replayed; no local activities here), and the tasks of this run took at most ${Math.round(Math.max(...wft.all))} ms. ` +
-      `Lowering it is safe for correctness but pays only while the new worker starts faster than the timeout: here start-up alone took ${range(by('workflow-task').map((s) => s.ours))}`,
+      `The CLI starts runs with it (src/cli/drive/start-or-attach.ts; the server's default is 10 s); a task that times out has no side effect (its commands are dropped and it is replayed; no local activities here), and the tasks of this run took at most ${Math.round(Math.max(...wft.all))} ms. ` +
+      `It pays only while the new worker starts faster than the timeout: here start-up alone took ${range(by('workflow-task').map((s) => s.ours))}`,
   );
   const figures: Figure[] = [dist('resumption: new worker start → interrupted step running again, every kill', 'ms', splits.map((s) => s.total), { key: true })];
   for (const [bound, label] of [
-    ['heartbeat', 'inside an activity (heartbeat timeout)'],
+    ['heartbeat', 'inside an activity (WorkerDied, else the heartbeat timeout)'],
     ['workflow-task', 'between steps (workflow task timeout)'],
   ] as const) {
     const ss = by(bound);
@@ -397,9 +407,10 @@ async function analyse(run: Run, result: DemoResult, o: { data: string; sandboxB
       dist(`${label}: total`, 'ms', ss.map((s) => s.total), { note: ss.map((s) => s.point.name).join(', ') }),
       dist(`${label}: ours (worker start-up until its first poll)`, 'ms', ss.map((s) => s.ours)),
       dist(`${label}: Temporal's bound (the further wait for the timeout)`, 'ms', ss.map((s) => s.temporal)),
-      ...(bound === 'heartbeat' ? [dist(`${label}: retry backoff (our retry policy)`, 'ms', ss.map((s) => s.backoff))] : []),
+      ...(bound === 'heartbeat' ? [dist(`${label}: the reaper (the further wait until the new worker failed the dead attempt)`, 'ms', ss.map((s) => s.reaper), { note: `${ss.filter((s) => s.freedBy === 'WorkerDied').length} of ${ss.length} failed as WorkerDied` })] : []),
+      ...(bound === 'heartbeat' ? [dist(`${label}: retry backoff (our retry policy, or WorkerDied's 100 ms)`, 'ms', ss.map((s) => s.backoff))] : []),
       dist(`${label}: dispatch (the rest)`, 'ms', ss.map((s) => s.dispatch)),
-      dist(`${label}: kill → the timeout fired`, 'ms', ss.map((s) => s.killToFreed)),
+      dist(`${label}: kill → the interrupted work freed`, 'ms', ss.map((s) => s.killToFreed)),
     );
   }
   figures.push(
@@ -430,7 +441,16 @@ async function split(k: Kill, all: ActivityRun[], parent: Timeline, parentRaw: H
   let due: number;
   let how: string;
   let timeoutLate = 0;
-  if (point.bound === 'heartbeat') {
+  let freedBy: Split['freedBy'] = 'timeout';
+  if (point.bound === 'heartbeat' && resumed.lastFailure === 'WorkerDied') {
+    // The new worker failed the attempt: the server records when, and the retry is due 100 ms later.
+    const w = await k.watch!;
+    freedBy = 'WorkerDied';
+    if (w.attemptEnded === undefined) throw new Error(`${point.name}: the WorkerDied failure's time was not seen`);
+    freed = w.attemptEnded;
+    due = w.retryDue ?? freed;
+    how = `the new worker failed the dead attempt as WorkerDied ${Math.round(freed - up.readyAt)} ms after its first poll (${Math.round(freed - killedAt)} ms after the kill); the retry was due ${Math.round(due - freed)} ms later`;
+  } else if (point.bound === 'heartbeat') {
     const w = await k.watch!;
     if (w.lastHeartbeat === undefined) throw new Error(`${point.name}: the dead attempt's last heartbeat was not seen`);
     // The server does not fill lastAttemptCompleteTime for a timed-out attempt; the retry is due
@@ -458,7 +478,9 @@ async function split(k: Kill, all: ActivityRun[], parent: Timeline, parentRaw: H
   if (resumed.type !== point.activity || resumed.step !== point.step) throw new Error(`${point.name}: the new worker first ran ${resumed.step}/${resumed.type}, not ${point.step}/${point.activity}`);
   const ready = up.readyAt;
   const ours = ready - t0;
-  const temporal = Math.max(0, freed - ready);
+  const waited = Math.max(0, freed - ready);
+  const temporal = freedBy === 'WorkerDied' ? 0 : waited;
+  const reaper = freedBy === 'WorkerDied' ? waited : 0;
   const backoff = Math.max(0, due - Math.max(freed, ready));
   const dispatch = resumed.startedAt! - Math.max(ready, due);
   const total = resumed.startedAt! - t0;
@@ -468,12 +490,14 @@ async function split(k: Kill, all: ActivityRun[], parent: Timeline, parentRaw: H
     point,
     total,
     ours,
+    freedBy,
     temporal,
+    reaper,
     backoff,
     dispatch: Math.max(0, dispatch),
     killToFreed: freed - killedAt,
     timeoutLate,
-    detail: `${resumed.type} (attempt ${resumed.attempt}) running ${s(total)} after the new worker's start = ours ${s(ours)} + Temporal ${s(temporal)} + backoff ${s(backoff)} + dispatch ${s(Math.max(0, dispatch))}; new worker spawned ${Math.round(t0 - killedAt)} ms after the kill; ${how}`,
+    detail: `${resumed.type} (attempt ${resumed.attempt}) running ${s(total)} after the new worker's start = ours ${s(ours)} + ${freedBy === 'WorkerDied' ? `reaper ${s(reaper)}` : `Temporal ${s(temporal)}`} + backoff ${s(backoff)} + dispatch ${s(Math.max(0, dispatch))}; new worker spawned ${Math.round(t0 - killedAt)} ms after the kill; ${how}`,
   };
 }
 

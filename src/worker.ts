@@ -6,6 +6,7 @@ import type { InjectedFailures } from './activities/instrument.ts';
 import { lazyActivities } from './activities/lazy.ts';
 import type { DemoActivities } from './model/activities.ts';
 import type { TemporalConfig } from './config/schema.ts';
+import { workerIdentity } from './host/worker-identity.ts';
 import { cachedWorkflowBundle } from './workflow-bundle.ts';
 
 /**
@@ -56,6 +57,7 @@ export interface WorkerOptions {
   temporal: TemporalConfig;
   /** Tests pass fakes here; production uses the real bodies. Either way they are instrumented. */
   activities?: DemoActivities;
+  /** By default one that names this process for good (host/worker-identity.ts), so a later worker can tell it died. */
   identity?: string;
   /** A prebuilt bundle (tests build one and reuse it); otherwise the cached bundle of these sources. */
   workflowBundle?: WorkflowBundle;
@@ -70,7 +72,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     taskQueue: opts.temporal.taskQueue,
     workflowBundle: opts.workflowBundle ?? (await cachedWorkflowBundle(workflowsPath)),
     activities: opts.activities ? (await import('./activities/instrument.ts')).instrument(opts.activities, opts.injectFailures) : lazyActivities(opts.injectFailures),
-    ...(opts.identity ? { identity: opts.identity } : {}),
+    identity: opts.identity ?? workerIdentity(),
     // The worker stops on SIGINT/SIGTERM itself and lets running activities finish or heartbeat-fail.
     shutdownGraceTime: '10s',
     // Heartbeats reach the server every 2 s (not 80% of the 10 s timeout): 8 s of margin before a

@@ -11,11 +11,13 @@
 import { appendFileSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { execa, type ResultPromise } from 'execa';
+import { identify } from '../../src/host/process-identity.ts';
+import { formatWorkerIdentity, thisWorker } from '../../src/host/worker-identity.ts';
 import type { Clients } from './sandbox.ts';
 
 const require = createRequire(import.meta.url);
@@ -81,7 +83,7 @@ function installCrashHook(target: CrashAfter): void {
 export interface WorkerProcess {
   child: ResultPromise;
   pid: number;
-  /** Its Temporal identity, as the SDK names a worker by default (and history records it). */
+  /** Its Temporal identity, as createWorker names a worker (and history records it): host, pid, start time. */
   identity: string;
   spawnedAt: number;
   /** Resolves with the time it polls the task queue (workflows bundled, connected). */
@@ -112,7 +114,9 @@ export function spawnWorker(env: Record<string, string>, crashAfter?: CrashAfter
   });
   ready.catch(() => undefined);
   const exited = child.then((r) => r.signal ?? undefined);
-  return { child, pid: child.pid!, identity: `${child.pid}@${hostname()}`, spawnedAt, ready, stderr: () => stderr, exited };
+  // The worker runs in the process spawned (bin/udn-demo.js does not fork), on this host, boot and pid namespace.
+  const identity = formatWorkerIdentity({ ...thisWorker(), pid: child.pid!, startTicks: identify(child.pid!)?.startTicks ?? -1 });
+  return { child, pid: child.pid!, identity, spawnedAt, ready, stderr: () => stderr, exited };
 }
 
 export async function sigkill(w: WorkerProcess): Promise<number> {
@@ -143,6 +147,8 @@ export interface ActivityRun {
   startedAt?: number;
   attempt?: number;
   identity?: string;
+  /** The type of the failure that ended the attempt before the one recorded (ApplicationFailure's type, or `timeout:<kind>`). */
+  lastFailure?: string;
   endedAt?: number;
   outcome?: 'completed' | 'failed' | 'timed-out' | 'cancelled';
 }
@@ -155,7 +161,15 @@ export interface Timeline {
   events: { id: number; time: number; kind: string }[];
 }
 
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
 const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): number => (t ? Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0);
+
+function failureType(f: NonNullable<NonNullable<HistoryEvent['activityTaskStartedEventAttributes']>['lastFailure']>): string {
+  if (f.applicationFailureInfo) return f.applicationFailureInfo.type ?? 'Error';
+  if (f.timeoutFailureInfo) return `timeout:${f.timeoutFailureInfo.timeoutType}`;
+  return f.message ?? 'unknown';
+}
 
 export async function timeline(handle: WorkflowHandle): Promise<Timeline> {
   const events = (await handle.fetchHistory()).events ?? [];
@@ -173,7 +187,7 @@ export async function timeline(handle: WorkflowHandle): Promise<Timeline> {
       out.activities.push(run);
     }
     const s = e.activityTaskStartedEventAttributes;
-    if (s) Object.assign(byScheduled.get(Number(s.scheduledEventId))!, { startedAt: time, attempt: s.attempt ?? 1, identity: s.identity ?? '' });
+    if (s) Object.assign(byScheduled.get(Number(s.scheduledEventId))!, { startedAt: time, attempt: s.attempt ?? 1, identity: s.identity ?? '', ...(s.lastFailure ? { lastFailure: failureType(s.lastFailure) } : {}) });
     const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
     if (end) {
       const outcome = e.activityTaskCompletedEventAttributes ? 'completed' : e.activityTaskFailedEventAttributes ? 'failed' : e.activityTaskTimedOutEventAttributes ? 'timed-out' : 'cancelled';

@@ -36,7 +36,9 @@ import { startTestServer } from '../helpers/temporal-env.ts';
  * activities started once, on the first worker), only the interrupted step shows attempts > 1,
  * and the sandbox saw every side effect once: one bring-up, one migration, the objects created
  * before the kill still the same objects (uid, creationTimestamp), one launcher pod per VM plus
- * the migration's target. The resumption times are printed and, with $UDN_DEMO_FIGURES, recorded.
+ * the migration's target. An attempt the dead worker held ends as WorkerDied, failed by the new
+ * worker as soon as it polls (src/worker/reaper.ts), not by the heartbeat timeout 10 s later.
+ * The resumption times are printed and, with $UDN_DEMO_FIGURES, recorded.
  */
 
 interface CrashPoint {
@@ -83,6 +85,35 @@ async function activityStarted(handle: WorkflowHandle, type: string): Promise<tr
   const pending = (await handle.describe()).raw.pendingActivities ?? [];
   // PENDING_ACTIVITY_STATE_STARTED: a worker holds it.
   return pending.some((a) => a.activityType?.name === type && a.state === 2) ? true : undefined;
+}
+
+/**
+ * What ended an activity's first attempt, as the server says while the second is pending
+ * (`timeout:4` for a heartbeat timeout): history keeps only the last attempt's cause, and a later
+ * attempt may end too (a loaded machine can stall a live worker past the heartbeat timeout).
+ */
+async function firstAttemptEnd(handles: WorkflowHandle[], deadline: number): Promise<string | undefined> {
+  while (Date.now() < deadline) {
+    for (const h of handles) {
+      const pending = (await h.describe().catch(() => undefined))?.raw.pendingActivities ?? [];
+      const retry = pending.find((a) => a.attempt === 2 && a.lastFailure);
+      if (retry) {
+        const f = retry.lastFailure!;
+        return f.applicationFailureInfo ? (f.applicationFailureInfo.type ?? 'Error') : f.timeoutFailureInfo ? `timeout:${f.timeoutFailureInfo.timeoutType}` : (f.message ?? 'unknown');
+      }
+    }
+    await sleep(100);
+  }
+  return undefined;
+}
+
+/** Whether any of these runs has an attempt still held (started) by this worker. */
+async function startedBy(handles: WorkflowHandle[], identity: string): Promise<boolean> {
+  for (const h of handles) {
+    const pending = (await h.describe().catch(() => undefined))?.raw.pendingActivities ?? [];
+    if (pending.some((a) => a.state === 2 && a.lastWorkerIdentity === identity)) return true;
+  }
+  return false;
 }
 
 async function recordBeforeKill(ctx: CaseContext): Promise<void> {
@@ -158,6 +189,8 @@ describe('a worker SIGKILLed at a chosen point; a new worker resumes the run', {
 
 const cleanups: (() => Promise<void>)[] = [];
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 async function crashCase(t: TestContext, env: TestWorkflowEnvironment, point: CrashPoint): Promise<void> {
   const data = await mkdtemp(join(tmpdir(), `udn-crash-${point.name}-`));
   const vars = { TEMPORAL_ADDRESS: env.address, UDN_DEMO_DATA_DIR: data };
@@ -187,6 +220,10 @@ async function crashCase(t: TestContext, env: TestWorkflowEnvironment, point: Cr
     const killedAt = await point.crash(ctx);
 
     second = spawnWorker(vars);
+    const runs = [ctx.handle, env.client.workflow.getHandle(`${workflowId}/live-migration`)];
+    const deadAttemptAtReady = second.ready.then(() => startedBy(runs, ctx.first.identity));
+    deadAttemptAtReady.catch(() => undefined);
+    const firstAttemptEnded = point.rerunsActivity ? firstAttemptEnd(runs, Date.now() + 120_000) : undefined;
     const result = (await ctx.handle.result()) as DemoResult;
     const endedAt = Date.now();
     const secondReady = await second.ready;
@@ -214,14 +251,32 @@ async function crashCase(t: TestContext, env: TestWorkflowEnvironment, point: Cr
       stepActivitiesDoneMs: stepActivitiesDone - second.spawnedAt,
       stepRecordedDoneMs: Date.parse(stepRecord.endedAt!) - second.spawnedAt,
       workflowTaskTimeouts: parent.workflowTaskTimeouts.length + child.workflowTaskTimeouts.length,
+      interruptedAttemptEndedAs: resumed[0]!.lastFailure ?? 'n/a',
       runMs: endedAt - startedAt,
     };
     t.diagnostic(
       `${point.name}: new worker polling after ${seconds(figures.workerReadyMs)}; ${figures.resumedActivity} running ${seconds(figures.activityRunningAgainMs)} after the new worker's start, ` +
         `${point.step}'s activities done after ${seconds(figures.stepActivitiesDoneMs)}, the step recorded done after ${seconds(figures.stepRecordedDoneMs)}; ` +
-        `${figures.workflowTaskTimeouts} workflow task timeout(s); whole run ${seconds(figures.runMs)}`,
+        `${figures.workflowTaskTimeouts} workflow task timeout(s); the interrupted attempt ended as ${figures.interruptedAttemptEndedAs}; whole run ${seconds(figures.runMs)}`,
     );
     recordFigures(figures);
+    const reaped = second.stderr().split('\n').filter((line) => /WorkerDied|is dead|dead workers/.test(line));
+    t.diagnostic(`${point.name}: the new worker's look for dead workers' attempts: ${reaped.join(' | ') || 'none failed'}`);
+
+    // What freed the interrupted attempt, before the rest: it is what the new worker does first.
+    if (point.rerunsActivity) {
+      assert.ok(resumed[0]!.attempt! >= 2, `${point.step}/${resumed[0]!.type} is a retry of the interrupted attempt (attempt ${resumed[0]!.attempt})`);
+      // The new worker saw the old one dead and failed its attempt at once. It must have, when the
+      // attempt still waited for its heartbeat timeout as the worker began to poll; a new worker
+      // slower than the timeout (a loaded machine) finds the attempt already retried.
+      if (await deadAttemptAtReady) {
+        assert.equal(await firstAttemptEnded, 'WorkerDied', `${point.step}/${resumed[0]!.type}: the interrupted attempt ended as WorkerDied (not a heartbeat timeout), as the server said while the retry was pending`);
+        assert.match(second.stderr(), new RegExp(`failed ${workflowId}\\S* activity ${resumed[0]!.type} \\(id \\S+\\) attempt 1 as WorkerDied: its worker ${escape(ctx.first.identity)} is dead`));
+        // History holds the cause of the last attempt's predecessor only: the interrupted one when the retry was the last.
+        if (resumed[0]!.attempt === 2) assert.equal(resumed[0]!.lastFailure, 'WorkerDied', `${point.step}/${resumed[0]!.type}: history says the interrupted attempt ended as WorkerDied`);
+        else t.diagnostic(`${point.name}: the retry itself was taken for dead (attempt ${resumed[0]!.attempt} ran; ended as ${resumed[0]!.lastFailure}): the machine stalled the live worker past the heartbeat timeout`);
+      } else t.diagnostic(`${point.name}: the heartbeat timeout freed the attempt before the new worker polled (${seconds(secondReady - killedAt)} after the kill); WorkerDied not checked`);
+    } else assert.equal(resumed[0]!.attempt, 1, `${point.step}/${resumed[0]!.type} had not started before the kill`);
 
     // The steps say which one was interrupted.
     for (const step of result.steps) {
@@ -243,8 +298,6 @@ async function crashCase(t: TestContext, env: TestWorkflowEnvironment, point: Cr
     assert.deepEqual(again.map((a) => `${a.step}/${a.type}`), [], 'no activity of a completed step ran after the kill');
     for (const a of all.filter((x) => !doneBefore.includes(x))) assert.equal(a.identity, second.identity, `${a.step}/${a.type} ran on the new worker`);
     assert.ok(all.every((a) => a.outcome === 'completed'), 'no activity failed or timed out for good');
-    if (point.rerunsActivity) assert.ok(resumed[0]!.attempt! >= 2, `${point.step}/${resumed[0]!.type} is a retry of the interrupted attempt (attempt ${resumed[0]!.attempt})`);
-    else assert.equal(resumed[0]!.attempt, 1, `${point.step}/${resumed[0]!.type} had not started before the kill`);
     if (point.crashAfter) {
       // The crash really was between the steps: the next step's first workflow task completed on the new worker.
       const scheduled = parent.events.find((e) => e.kind === 'startChildWorkflowExecutionInitiated')!;

@@ -3,6 +3,7 @@ import type { InjectedFailures } from '../../activities/instrument.ts';
 import { connectWorker } from '../../client/connection.ts';
 import type { TemporalConfig } from '../../config/schema.ts';
 import { paths } from '../../config/paths.ts';
+import { reapInBackground } from '../../worker/reaper.ts';
 import { createWorker, installRuntime } from '../../worker.ts';
 import type { Interrupt } from './interrupt.ts';
 import { info } from '../io.ts';
@@ -20,7 +21,10 @@ export async function followWithOptionalWorker<R>(workflowId: string, temporal: 
   const connection = await connectWorker(temporal);
   try {
     const worker = await createWorker({ connection, temporal, injectFailures: inject });
-    return await worker.runUntil(following);
+    const running = worker.runUntil(following);
+    // Beside the polling, never before it: the retries it frees are for a worker that polls.
+    void reapInBackground(temporal, info);
+    return await running;
   } catch (err) {
     if (interrupt.interrupted) return 'interrupted';
     throw err;

@@ -13,6 +13,14 @@ export interface StartSpec {
 }
 
 /**
+ * A workflow task that a dead worker took goes to another worker after this long (the server's
+ * default is 10 s): the bound on resuming a run killed between two steps. A timed-out task has no
+ * side effect (it is replayed), and the longest task in the recorded histories took 0.5 s
+ * (test/replay/histories; a whole replay after a kill, 0.3 s): 3 s keeps six times that.
+ */
+export const WORKFLOW_TASK_TIMEOUT = '3s';
+
+/**
  * One run per workflow id, decided by the server's id policies rather than by a describe before
  * the start (which two starters can both pass): the start fails on any run that holds the id,
  * open (conflict policy FAIL) or ended (reuse policy REJECT_DUPLICATE), and only then is that run
@@ -26,6 +34,7 @@ export async function startOrAttach(client: Client, taskQueue: string, workflowI
       workflowId,
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
       ...options,
     });
     return { handle, state: 'started' };
