@@ -13,7 +13,7 @@ const COMMANDS = { addresses: ['ip', '-j', 'addr', 'show'], routes: ['ip', '-j',
  */
 export function inspectGuestNetwork(req: GuestNetworkRequest): Promise<GuestNetworkReport> {
   return withProgress(async (progress, signal) => {
-    const consoles = new ConsoleQueue(kubeConfigFor(req.cluster), consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal));
+    const consoles = new ConsoleQueue(kubeConfigFor(req.cluster), consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal, progress));
     const timeoutMs = (req.timing.connectTimeoutSeconds * 2 + 15) * 1000;
     return consoles.run(req.vm, async (shell) => {
       const out: Partial<GuestNetworkReport> = {};

@@ -57,7 +57,7 @@ export function stopGuestServer(req: GuestServerRequest): Promise<GuestServerSta
 
 function withGuest<T>(req: GuestServerRequest, body: (shell: GuestShell, timeoutMs: number, progress: (line: string) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
   return withProgress((progress, signal) => {
-    const consoles = new ConsoleQueue(kubeConfigFor(req.cluster), consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal));
+    const consoles = new ConsoleQueue(kubeConfigFor(req.cluster), consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal, progress));
     const timeoutMs = (req.timing.connectTimeoutSeconds * 2 + 15) * 1000;
     return consoles.run(req.vm, (shell) => body(shell, timeoutMs, (line) => progress(`${req.vm.namespace}/${req.vm.name}: ${line}`), signal));
   });

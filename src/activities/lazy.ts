@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { keepAlive } from './heartbeat.ts';
 import { ACTIVITY_NAMES, type DemoActivities, type Instrumented } from '../model/activities.ts';
 import { checkInjectedFailures } from './injected-failures.ts';
 import type { InjectedFailures } from './instrument.ts';
@@ -17,7 +19,18 @@ export function lazyActivities(inject: InjectedFailures = {}): Instrumented<Demo
     (loaded ??= Promise.all([import('./index.ts'), import('./instrument.ts')]).then(
       ([{ createActivities }, { instrument }]) => instrument(createActivities(), inject) as unknown as Record<string, AnyActivity>,
     ));
+  // The first call waits for the load: it beats meanwhile, or a slow load (a loaded machine) would
+  // pass the heartbeat timeout and the server would retry an attempt that was only loading.
+  const loadAlive = async () => {
+    if (loaded) return loaded;
+    const stop = keepAlive(Context.current());
+    try {
+      return await load();
+    } finally {
+      stop();
+    }
+  };
   // Each keeps its name, as instrument() does.
-  const entries = ACTIVITY_NAMES.map((name) => [name, { async [name](...args: never[]) { return (await load())[name]!(...args); } }[name]]);
+  const entries = ACTIVITY_NAMES.map((name) => [name, { async [name](...args: never[]) { return (await loadAlive())[name]!(...args); } }[name]]);
   return Object.fromEntries(entries) as Instrumented<DemoActivities>;
 }

@@ -15,11 +15,11 @@ import { isOutside, type Probe, type ProbeObservation } from '../model/probe.ts'
 import type { ServiceAddresses } from '../model/activities.ts';
 import { providerOf } from './cluster.ts';
 import { workloadKey, type Inventory } from '../model/workload.ts';
-import { withProgress } from './heartbeat.ts';
+import { withProgress, type Progress } from './heartbeat.ts';
 import type { ProbeRequest } from '../model/activities.ts';
 
-/** What the seed's cloud-init sets (`password: fedora`); used when the configured variable is unset. */
-const SEED_GUEST_PASSWORD = 'fedora';
+/** What the talk's cloud-init sets (`password: fedora`); used when the configured variable is unset. */
+const TALK_GUEST_PASSWORD = 'fedora';
 
 /**
  * Runs each probe from inside its source — a VM over its serial console, a pod through the exec
@@ -32,9 +32,7 @@ export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> 
   const timing = { eventuallyMs: req.timing.eventuallySeconds * 1000, consistentlyMs: req.timing.consistentlySeconds * 1000, intervalMs: 500 };
   return withProgress(async (progress, signal) => {
     const clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms, signal) };
-    // What the VMs' consoles show, for whoever follows the run (`run --presenter`, `--console`).
-    const transcript = new Transcript(progress.console);
-    const consoles = new ConsoleQueue(kc, { ...consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal), transcript });
+    const consoles = new ConsoleQueue(kc, consoleOptionsFor(req.guest, req.timing.connectTimeoutSeconds, signal, progress));
     const tries = req.probes.map((p) => tryOf(req, kc, consoles, p, entryOf(p, req.inventory, req.services ?? []), req.timing.connectTimeoutSeconds, signal));
     let done = 0;
     let shownPass = false;
@@ -86,9 +84,11 @@ function tryOf(req: ProbeRequest, kc: KubeConfig, consoles: ConsoleQueue, p: Pro
   };
 }
 
-export function consoleOptionsFor(guest: GuestConfig, connectTimeoutSeconds: number, signal: AbortSignal): ConsoleOptions {
+/** With `progress`, what the consoles show goes to whoever follows the run (`run --presenter`, `--console`). */
+export function consoleOptionsFor(guest: GuestConfig, connectTimeoutSeconds: number, signal: AbortSignal, progress?: Progress): ConsoleOptions {
   return {
-    credentials: { user: guest.user, password: process.env[guest.passwordEnv] ?? SEED_GUEST_PASSWORD },
+    ...(progress ? { transcript: new Transcript(progress.console) } : {}),
+    credentials: { user: guest.user, password: process.env[guest.passwordEnv] ?? TALK_GUEST_PASSWORD },
     connectTimeoutMs: Math.max(30_000, connectTimeoutSeconds * 1000),
     loginTimeoutMs: 40_000,
     reconnects: 1,

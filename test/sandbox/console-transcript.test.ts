@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
 import { keepAlive } from '../../src/activities/heartbeat.ts';
+import { onConsoleTail } from '../../src/activities/console-feed.ts';
+import { inspectGuestNetwork } from '../../src/activities/guest-network.ts';
 import { runProbes } from '../../src/activities/probes.ts';
 import { discover } from '../../src/cluster/addresses.ts';
 import { applyObjects } from '../../src/cluster/apply.ts';
@@ -98,5 +100,22 @@ describe('the console transcript a probe heartbeats (sandbox)', { timeout: 180_0
     assert.ok(!texts.some((t) => t.includes('__UDN') || t.includes('stty')), texts.join('\n'));
     assert.ok(!JSON.stringify(beats).includes(PASSWORD), 'the password is in a heartbeat');
     assert.ok(beats.every((b) => JSON.stringify(b).length < 8_000), 'heartbeats stay small');
+  });
+
+  it("has the network inspection too: `ip -j addr show` and `ip -j route show` behind vm-a's prompt (as a follower in this process sees it)", async () => {
+    const texts: string[] = [];
+    const stop = onConsoleTail(({ tail }) => texts.push(...tail.lines.map((l) => l.text).filter((t) => !texts.includes(t))));
+    const env = new MockActivityEnvironment();
+    const saved = process.env.UDN_DEMO_GUEST_PASSWORD;
+    process.env.UDN_DEMO_GUEST_PASSWORD = PASSWORD;
+    try {
+      await env.run(keptAlive(inspectGuestNetwork), { cluster, guest: scenario.guest, timing: scenario.probes, vm: green('VirtualMachineInstance', 'vm-a') });
+    } finally {
+      stop();
+      if (saved === undefined) delete process.env.UDN_DEMO_GUEST_PASSWORD;
+      else process.env.UDN_DEMO_GUEST_PASSWORD = saved;
+    }
+    assert.ok(texts.includes('[fedora@vm-a ~]$ ip -j addr show'), texts.join('\n'));
+    assert.ok(texts.includes('[fedora@vm-a ~]$ ip -j route show'), texts.join('\n'));
   });
 });
