@@ -1,6 +1,6 @@
 /**
  * Item 3 of [8/8]: the critical path. The `realistic` latency profile scaled down (×0.02), the
- * demo run three ways on one sandbox: DemoWorkflow with `ordering: narrative` (the seed's order),
+ * demo run three ways on one sandbox: DemoWorkflow with `ordering: narrative` (the talk's order),
  * with `ordering: fast` (each step once what it needs is done), and the plain script (the same
  * activities in sequence, no Temporal) as the sequential baseline. The critical path is the longest
  * chain of the step graph (src/workflows/step-graph.ts), weighted by the step times of the

@@ -26,7 +26,7 @@ const quiet: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, 
 
 type Call = <K extends keyof DemoActivities>(name: K, ...args: Parameters<DemoActivities[K]>) => ReturnType<DemoActivities[K]>;
 
-/** Runs the demo's steps in the seed's order without Temporal; returns each step's wall time. */
+/** Runs the demo's steps in the talk's order without Temporal; returns each step's wall time. */
 export async function runPlainDemo(input: DemoInput, runId: string): Promise<StepTime[]> {
   const activities = createActivities();
   const call: Call = (name, ...args) => new MockActivityEnvironment({}, { logger: quiet }).run(activities[name] as (...a: unknown[]) => Promise<unknown>, ...args) as never;

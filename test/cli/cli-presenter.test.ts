@@ -84,7 +84,7 @@ describe('udn-demo run --presenter and udn-demo next', { timeout: 600_000 }, () 
     assert.ok(login >= 0, consoleLines.join('\n'));
     // Sessions on other VMs run at the same time: the next line of this one's.
     assert.equal(consoleLines.slice(login + 1).find((l) => l.startsWith('  │ blue/vm-a  ')), '  │ blue/vm-a  Password:');
-    // The seed's password is its user's name: past the login prompt and the shell prompts, it must not appear.
+    // The talk's password is its user's name: past the login prompt and the shell prompts, it must not appear.
     assert.deepEqual(consoleLines.filter((l) => l.replaceAll('login: fedora', '').replaceAll('[fedora@', '').includes('fedora')), []);
     assert.ok(!out.includes('__UDN'), 'the markers that frame commands are never shown');
   });

@@ -6,7 +6,7 @@ import { isOutside, type Probe } from '../../src/model/probe.ts';
 import type { WorkloadRef } from '../../src/model/workload.ts';
 
 /**
- * Stand-ins for the activity bodies, for workflow tests only: they answer the way the seed's
+ * Stand-ins for the activity bodies, for workflow tests only: they answer the way the talk's
  * cluster answered (its addresses and nodes), so the workflow's data flow is exercised for real.
  */
 export interface FakeBehaviour {
@@ -44,7 +44,7 @@ const ADDRESSES: Record<string, { ip: string; node: string }> = {
   'yellow-namespace/yellow': { ip: '208.208.0.4', node: 'ovn-worker2' },
 };
 
-/** `udn-demo tenants`' generated tenants: tenant-NN's workloads on 10.NN.0.0/16, as the seed's green. */
+/** `udn-demo tenants`' generated tenants: tenant-NN's workloads on 10.NN.0.0/16, as the talk's green. */
 function tenantAddress(w: WorkloadRef): { ip: string; node: string } | undefined {
   const tenant = /^tenant-(\d+)$/.exec(w.namespace);
   const green = ADDRESSES[`green/${w.name}`];

@@ -20,7 +20,7 @@ import type { Inventory, WorkloadRef } from '../../src/model/workload.ts';
 import { sandboxDown, type SandboxStatus } from '../../src/sandbox/index.ts';
 import { freshSandbox } from '../helpers/sandbox.ts';
 
-/** Not the seed's: a password that reads like nothing else on the console, so finding it anywhere is a leak. */
+/** Not the talk's: a password that reads like nothing else on the console, so finding it anywhere is a leak. */
 const PASSWORD = 'Tr4nscr1pt-not-shown';
 const scenario = configSchema.parse({}).scenario;
 /** As instrument() runs every activity (less its input gate, which wants the kubeconfig in the data directory): its keep-alive beat carries the transcript. */

@@ -7,8 +7,8 @@ import { clientsFor, conditionStatus, createFromFile, createObject, eventually, 
 const manifest = (name: string) => fileURLToPath(new URL(`../../manifests/ns-isolation/${name}`, import.meta.url));
 const inRange = (prefix: string) => (ip: unknown) => typeof ip === 'string' && ip.startsWith(prefix);
 
-/** The seed's manifests against the real API server, with the emulators behind it. */
-describe('sandbox: the seed on a real API server with emulated OVN-Kubernetes, KubeVirt and kubelets', { timeout: 180_000 }, () => {
+/** The talk's manifests against the real API server, with the emulators behind it. */
+describe("sandbox: the talk's manifests on a real API server with emulated OVN-Kubernetes, KubeVirt and kubelets", { timeout: 180_000 }, () => {
   let sandbox: SandboxStatus;
   let c: Clients;
   before(async () => {
@@ -30,7 +30,7 @@ describe('sandbox: the seed on a real API server with emulated OVN-Kubernetes, K
     await assert.rejects(createObject(c, bad as never), (err: { code?: number; body?: string }) => err.code === 400 && /unknown field \\?"spec\.layer2\.subnet\\?"/.test(String(err.body)));
   });
 
-  it('green: UDN NetworkCreated, webserver Running with the seed-format network-status, VMIs Running on the UDN', async () => {
+  it('green: UDN NetworkCreated, webserver Running with the talk-format network-status, VMIs Running on the UDN', async () => {
     await createFromFile(c, manifest('01-namespace-isolation-l2-persistent.yaml'));
     await createFromFile(c, manifest('02-namespace-isolation-workloads.yaml'));
     const network = await eventually('UDN ready', () => udn(c, 'green', 'namespace-scoped'), (u) => conditionStatus(u, 'NetworkCreated') === 'True');

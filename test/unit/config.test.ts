@@ -20,7 +20,7 @@ describe('config loading', () => {
     dir = await mkdtemp(join(tmpdir(), 'udn-config-'));
   });
 
-  it('embeds the seed defaults', async () => {
+  it("embeds the talk's defaults", async () => {
     const { config, temporalAddressExplicit, source } = await loadConfig(undefined, {});
     assert.equal(source, 'built-in defaults');
     assert.equal(temporalAddressExplicit, false);

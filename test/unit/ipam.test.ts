@@ -10,17 +10,17 @@ describe('emulated OVN-Kubernetes address management', () => {
     assert.throws(() => firstFree('10.0.0.0/30', new Set()), /subnet 10\.0\.0\.0\/30 is exhausted/);
   });
 
-  it('derives MACs from IPv4 addresses as OVN-Kubernetes does (the seed: 203.203.0.4 → 0a:58:cb:cb:00:04)', () => {
+  it("derives MACs from IPv4 addresses as OVN-Kubernetes does (the talk's: 203.203.0.4 → 0a:58:cb:cb:00:04)", () => {
     assert.equal(macFor('203.203.0.4'), '0a:58:cb:cb:00:04');
     assert.equal(macFor('10.244.1.10'), '0a:58:0a:f4:01:0a');
   });
 
-  it("writes network-status exactly in the seed's format", () => {
-    const seed = [
+  it("writes network-status exactly in the talk's format", () => {
+    const talkStatus = [
       { name: 'ovn-kubernetes', interface: 'eth0', ips: ['10.244.1.10'], mac: '0a:58:0a:f4:01:0a', dns: {} },
       { name: 'ovn-kubernetes', interface: 'ovn-udn1', ips: ['203.203.0.4'], mac: '0a:58:cb:cb:00:04', default: true, dns: {} },
     ];
-    assert.equal(JSON.stringify(networkStatus('10.244.1.10', '203.203.0.4')), JSON.stringify(seed));
+    assert.equal(JSON.stringify(networkStatus('10.244.1.10', '203.203.0.4')), JSON.stringify(talkStatus));
     assert.deepEqual(networkStatus('10.244.2.7', undefined), [{ name: 'ovn-kubernetes', interface: 'eth0', ips: ['10.244.2.7'], mac: '0a:58:0a:f4:02:07', default: true, dns: {} }]);
   });
 });

@@ -5,15 +5,15 @@ import { renderBundle } from '../../src/cluster/manifests.ts';
 import { readiness } from '../../src/cluster/readiness.ts';
 import { configSchema } from '../../src/config/schema.ts';
 
-/** The seed's own `kubectl get pods -ngreen webserver` annotation, verbatim. */
-const SEED_NETWORK_STATUS = `[
+/** The talk's own `kubectl get pods -ngreen webserver` annotation, verbatim. */
+const TALK_NETWORK_STATUS = `[
   { "name": "ovn-kubernetes", "interface": "eth0", "ips": [ "10.244.1.10" ], "mac": "0a:58:0a:f4:01:0a", "dns": {} },
   { "name": "ovn-kubernetes", "interface": "ovn-udn1", "ips": [ "203.203.0.4" ], "mac": "0a:58:cb:cb:00:04", "default": true, "dns": {} }
 ]`;
 
-describe('address discovery on the seed format', () => {
+describe("address discovery on the talk's format", () => {
   it('takes the pod address from the entry marked default, not eth0', () => {
-    assert.equal(podUdnAddress({ metadata: { annotations: { 'k8s.v1.cni.cncf.io/network-status': SEED_NETWORK_STATUS } } }), '203.203.0.4');
+    assert.equal(podUdnAddress({ metadata: { annotations: { 'k8s.v1.cni.cncf.io/network-status': TALK_NETWORK_STATUS } } }), '203.203.0.4');
     assert.equal(podUdnAddress({ metadata: { annotations: {} } }), undefined);
   });
   it('takes the VMI address from status.interfaces, skipping link-local', () => {
@@ -41,7 +41,7 @@ describe('readiness verdicts say why', () => {
 });
 
 describe('manifests with config overrides', () => {
-  it('the defaults reproduce the seed', async () => {
+  it("the defaults reproduce the talk's demo script", async () => {
     const [ns, udn] = await renderBundle('green-network', configSchema.parse({}).scenario);
     assert.equal(ns!.metadata!.name, 'green');
     assert.deepEqual((udn as any).spec.layer2, { role: 'Primary', subnets: ['203.203.0.0/16'], ipam: { lifecycle: 'Persistent' } });

@@ -7,7 +7,7 @@ import { ingressDecision, type PolicySubject, type Protocol } from '../../src/sa
 import { ipInCidr, selectorMatches, type Labels } from '../../src/sandbox/dataplane/selectors.ts';
 
 // ---------------------------------------------------------------------------------------------
-// The seed's world: green and blue, each on its own primary UDN.
+// The talk's world: green and blue, each on its own primary UDN.
 // ---------------------------------------------------------------------------------------------
 
 const GREEN_NET = 'green/namespace-scoped';
@@ -36,7 +36,7 @@ const greenVmB = vm('green', 'vm-b', GREEN_NET, '203.203.0.5', [{ port: 5201 }])
 const blueVmA = vm('blue', 'vm-a', BLUE_NET, '192.168.0.3', [{ port: 5201 }]);
 const blueVmB = vm('blue', 'vm-b', BLUE_NET, '192.168.0.4', [{ port: 5201 }]);
 
-const SEED_SUBNETS = { default: ['10.244.0.0/16'], [GREEN_NET]: ['203.203.0.0/16'], [BLUE_NET]: ['192.168.0.0/16'] };
+const TALK_SUBNETS = { default: ['10.244.0.0/16'], [GREEN_NET]: ['203.203.0.0/16'], [BLUE_NET]: ['192.168.0.0/16'] };
 const NODE_ADDRESSES = { 'ovn-worker': '172.18.0.3', 'ovn-worker2': '172.18.0.4' };
 
 function world(overrides: Partial<World> = {}): World {
@@ -44,7 +44,7 @@ function world(overrides: Partial<World> = {}): World {
     endpoints: [webserver, newWebserver, greenVmA, greenVmB, blueVmA, blueVmB],
     policies: [],
     namespaceLabels,
-    subnets: SEED_SUBNETS,
+    subnets: TALK_SUBNETS,
     nodeAddresses: NODE_ADDRESSES,
     egress: true,
     networksJoined: false,
@@ -79,8 +79,8 @@ function policy(namespace: string, name: string, spec: V1NetworkPolicy['spec']):
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace, name }, spec };
 }
 
-/** The seed's policy: only TCP 9001 may enter anything in green. */
-const seedPolicy = policy('green', 'allow-9001', {
+/** The talk's policy: only TCP 9001 may enter anything in green. */
+const talkPolicy = policy('green', 'allow-9001', {
   podSelector: {},
   policyTypes: ['Ingress'],
   ingress: [{ ports: [{ protocol: 'TCP', port: 9001 }] }],
@@ -159,13 +159,13 @@ const reachCases: ReachCase[] = [
   { name: 'overlap: green → blue-only address is dropped', world: overlapWorld, from: greenVmB, address: '203.203.0.8', protocol: 'ICMP', kind: 'dropped', reason: /^no host 203\.203\.0\.8 on green\/namespace-scoped \(on-link\)$/ },
   { name: 'overlap: blue → green-only address is dropped', world: overlapWorld, from: blueOverlapVmA, address: '203.203.0.6', protocol: 'TCP', port: 9001, kind: 'dropped', reason: /^no host 203\.203\.0\.6 on blue\/overlapping \(on-link\)$/ },
 
-  // The seed's policy in green.
-  { name: 'seed policy: green TCP 9000 is dropped', world: world({ policies: [seedPolicy] }), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9000, kind: 'dropped', reason: /TCP\/9000 dropped: selected by NetworkPolicy allow-9001/ },
-  { name: 'seed policy: green TCP 9001 is reached', world: world({ policies: [seedPolicy] }), from: greenVmA, address: '203.203.0.6', protocol: 'TCP', port: 9001, kind: 'reached', target: newWebserver, reason: /allowed by NetworkPolicy allow-9001/ },
-  { name: 'seed policy: ICMP within green is dropped', world: world({ policies: [seedPolicy] }), from: greenVmA, address: '203.203.0.5', protocol: 'ICMP', kind: 'dropped', reason: /ICMP dropped/ },
-  { name: 'seed policy: a non-listening port is dropped before it could be refused', world: world({ policies: [seedPolicy] }), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9002, kind: 'dropped' },
-  { name: 'seed policy: a port-9001 allow still gets refused where nothing listens', world: world({ policies: [seedPolicy] }), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9001, kind: 'refused', target: webserver },
-  { name: 'seed policy does not touch blue', world: world({ policies: [seedPolicy] }), from: blueVmA, address: '192.168.0.4', protocol: 'ICMP', kind: 'reached', target: blueVmB },
+  // The talk's policy in green.
+  { name: "the talk's policy: green TCP 9000 is dropped", world: world({ policies: [talkPolicy] }), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9000, kind: 'dropped', reason: /TCP\/9000 dropped: selected by NetworkPolicy allow-9001/ },
+  { name: "the talk's policy: green TCP 9001 is reached", world: world({ policies: [talkPolicy] }), from: greenVmA, address: '203.203.0.6', protocol: 'TCP', port: 9001, kind: 'reached', target: newWebserver, reason: /allowed by NetworkPolicy allow-9001/ },
+  { name: "the talk's policy: ICMP within green is dropped", world: world({ policies: [talkPolicy] }), from: greenVmA, address: '203.203.0.5', protocol: 'ICMP', kind: 'dropped', reason: /ICMP dropped/ },
+  { name: "the talk's policy: a non-listening port is dropped before it could be refused", world: world({ policies: [talkPolicy] }), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9002, kind: 'dropped' },
+  { name: "the talk's policy: a port-9001 allow still gets refused where nothing listens", world: world({ policies: [talkPolicy] }), from: greenVmA, address: '203.203.0.3', protocol: 'TCP', port: 9001, kind: 'refused', target: webserver },
+  { name: "the talk's policy does not touch blue", world: world({ policies: [talkPolicy] }), from: blueVmA, address: '192.168.0.4', protocol: 'ICMP', kind: 'reached', target: blueVmB },
 
   // A policy in blue does not affect green (and does affect blue).
   { name: 'blue deny-all: green ICMP still reached', world: world({ policies: [blueDenyAll] }), from: greenVmA, address: '203.203.0.5', protocol: 'ICMP', kind: 'reached', target: greenVmB },

@@ -102,11 +102,11 @@ describe('the vm-network-config verdict', () => {
     addresses: { command: 'ip -j addr show', output: JSON.stringify([{ ifindex: 1, ifname: 'lo', mtu: 65536, addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] }, { ifindex: 2, ifname: 'eth0', ...eth0 }]), exitCode: 0 },
     routes: { command: 'ip -j route show', output: JSON.stringify(routes), exitCode: 0 },
   });
-  const seed = { mtu: 1400, addr_info: [{ family: 'inet', local: '203.203.0.5', prefixlen: 16 }, { family: 'inet6', local: 'fe80::1', prefixlen: 64 }] };
-  const seedRoutes = [{ dst: 'default', gateway: '203.203.0.1', dev: 'eth0' }, { dst: '203.203.0.0/16', dev: 'eth0', prefsrc: '203.203.0.5' }];
+  const talkEth0 = { mtu: 1400, addr_info: [{ family: 'inet', local: '203.203.0.5', prefixlen: 16 }, { family: 'inet6', local: 'fe80::1', prefixlen: 64 }] };
+  const talkRoutes = [{ dst: 'default', gateway: '203.203.0.1', dev: 'eth0' }, { dst: '203.203.0.0/16', dev: 'eth0', prefsrc: '203.203.0.5' }];
 
   it('passes on what the talk shows in vm-a, with the observed values and both outputs as evidence', () => {
-    const c = guestNetworkCheck('vm-network-config', 'd', want, seen(seed, seedRoutes));
+    const c = guestNetworkCheck('vm-network-config', 'd', want, seen(talkEth0, talkRoutes));
     assert.equal(c.passed, true, c.observed);
     assert.equal(c.expected, 'eth0 holds 203.203.0.5/16; default via 203.203.0.1; mtu 1400');
     assert.equal(c.observed, 'eth0 holds 203.203.0.5/16; default via 203.203.0.1 dev eth0; mtu 1400');
@@ -115,11 +115,11 @@ describe('the vm-network-config verdict', () => {
   });
 
   it('fails on another MTU, prefix, address or gateway, and on output that is not iproute2 JSON', () => {
-    assert.equal(guestNetworkCheck('x', 'd', want, seen({ ...seed, mtu: 1500 }, seedRoutes)).passed, false);
-    assert.equal(guestNetworkCheck('x', 'd', want, seen({ ...seed, addr_info: [{ family: 'inet', local: '203.203.0.5', prefixlen: 24 }] }, seedRoutes)).passed, false);
-    assert.equal(guestNetworkCheck('x', 'd', want, seen({ ...seed, addr_info: [{ family: 'inet', local: '203.203.0.9', prefixlen: 16 }] }, seedRoutes)).passed, false);
-    assert.equal(guestNetworkCheck('x', 'd', want, seen(seed, [{ dst: 'default', gateway: '203.203.0.254', dev: 'eth0' }])).passed, false);
-    const garbage = guestNetworkCheck('x', 'd', want, { ...seen(seed, seedRoutes), routes: { command: 'ip -j route show', output: 'default via 203.203.0.1 dev eth0', exitCode: 0 } });
+    assert.equal(guestNetworkCheck('x', 'd', want, seen({ ...talkEth0, mtu: 1500 }, talkRoutes)).passed, false);
+    assert.equal(guestNetworkCheck('x', 'd', want, seen({ ...talkEth0, addr_info: [{ family: 'inet', local: '203.203.0.5', prefixlen: 24 }] }, talkRoutes)).passed, false);
+    assert.equal(guestNetworkCheck('x', 'd', want, seen({ ...talkEth0, addr_info: [{ family: 'inet', local: '203.203.0.9', prefixlen: 16 }] }, talkRoutes)).passed, false);
+    assert.equal(guestNetworkCheck('x', 'd', want, seen(talkEth0, [{ dst: 'default', gateway: '203.203.0.254', dev: 'eth0' }])).passed, false);
+    const garbage = guestNetworkCheck('x', 'd', want, { ...seen(talkEth0, talkRoutes), routes: { command: 'ip -j route show', output: 'default via 203.203.0.1 dev eth0', exitCode: 0 } });
     assert.equal(garbage.passed, false);
     assert.match(garbage.observed, /^ip -j route show: not JSON/);
   });

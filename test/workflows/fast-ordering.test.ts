@@ -24,7 +24,7 @@ describe('ordering: fast', { timeout: 120_000 }, () => {
     });
     assert.ok(!(outcome instanceof Error), String(outcome));
     assert.equal(outcome.status, 'passed');
-    assert.deepEqual(outcome.checks.map((c) => c.id), CHECK_IDS, 'listed in the seed order, whatever order they were decided in');
+    assert.deepEqual(outcome.checks.map((c) => c.id), CHECK_IDS, "listed in the talk's order, whatever order they were decided in");
     const step = new Map(outcome.steps.map((s) => [s.id, s]));
     const at = (id: string, end: 'startedAt' | 'endedAt') => Date.parse(step.get(id)![end]!);
     for (const id of STEP_IDS) for (const need of STEP_NEEDS[id]!) assert.ok(at(need, 'endedAt') <= at(id, 'startedAt'), `${id} started before ${need} ended`);
@@ -33,7 +33,7 @@ describe('ordering: fast', { timeout: 120_000 }, () => {
     assert.ok(at('check-egress', 'startedAt') < at('live-migration', 'endedAt'), 'checks during the migration');
   });
 
-  it('the narrative ordering stays one step at a time, in the seed order', async () => {
+  it("the narrative ordering stays one step at a time, in the talk's order", async () => {
     const { outcome } = await runDemoWithFakes(server.env, { input: testInput({ ordering: 'narrative' }), behaviour: { onCall: (name) => (name === 'waitReady' ? sleep(100) : undefined) } });
     assert.ok(!(outcome instanceof Error), String(outcome));
     for (let i = 1; i < outcome.steps.length; i++) assert.ok(Date.parse(outcome.steps[i - 1]!.endedAt!) <= Date.parse(outcome.steps[i]!.startedAt!), outcome.steps[i]!.id);
