@@ -12,8 +12,7 @@ export type TemporalLayer = Record<string, unknown>;
  * overrides the file, and the file overrides the profile.
  */
 export function temporalLayers(env: NodeJS.ProcessEnv): { profile: TemporalLayer; environment: TemporalLayer } {
-  // An empty variable is an unset one, as it always was here (the library would take '' as an address).
-  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => Boolean(e[1])));
+  const vars = setVariables(env);
   const profileName = vars.TEMPORAL_PROFILE ?? 'default';
   const read = (layer: 'profile' | 'environment'): ClientConfigProfile => {
     try {
@@ -30,8 +29,12 @@ export function temporalLayers(env: NodeJS.ProcessEnv): { profile: TemporalLayer
 
 /** The API key of a temporal CLI profile, read where the connection is made and nowhere else. */
 export function profileApiKey(profile: string, env: NodeJS.ProcessEnv): string | undefined {
-  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => Boolean(e[1])));
-  return loadClientConfigProfile({ profile, overrideEnvVars: vars, disableEnv: true }).apiKey;
+  return loadClientConfigProfile({ profile, overrideEnvVars: setVariables(env), disableEnv: true }).apiKey;
+}
+
+/** An empty variable is an unset one, as it always was here (the library would take '' as an address). */
+function setVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => Boolean(e[1])));
 }
 
 /** A key travels as a reference (the variable or the profile holding it), never as its value. */
