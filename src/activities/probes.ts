@@ -25,7 +25,7 @@ const TALK_GUEST_PASSWORD = 'fedora';
  * Runs each probe from inside its source — a VM over its serial console, a pod through the exec
  * API — settling deny expectations with eventually/consistently semantics. Probes run at the
  * same time; one VM's probes take turns (its console is exclusive), in one login while they keep
- * coming.
+ * coming, and the tries that come due together in one command line.
  */
 export async function runProbes(req: ProbeRequest): Promise<ProbeObservation[]> {
   const kc = kubeConfigFor(req.cluster);
@@ -68,11 +68,10 @@ function tryOf(req: ProbeRequest, kc: KubeConfig, consoles: ConsoleQueue, p: Pro
   }
   if (from.kind === 'VirtualMachineInstance') {
     const argv = probeCommand(p, entry.address, connectTimeoutSeconds, entry.port);
-    return () =>
-      consoles.run(from, async (shell) => {
-        const r = await shell.exec(argv, commandTimeoutMs);
-        return interpretTry(p, argv, r.output, r.exitCode);
-      });
+    return async () => {
+      const r = await consoles.exec(from, argv, commandTimeoutMs);
+      return interpretTry(p, argv, r.output, r.exitCode);
+    };
   }
   if (p.protocol !== 'tcp' || entry.port === undefined) {
     throw new InputError(`probe ${describeProbe(p)}: from a pod only tcp probes with a port run (agnhost connect); ${p.protocol} needs a VM as its source`);

@@ -8,6 +8,7 @@ import { applyObjects } from '../../src/cluster/apply.ts';
 import { ConsoleConnection } from '../../src/cluster/console/connection.ts';
 import { ConsoleQueue } from '../../src/cluster/console/console-queue.ts';
 import { withConsole, type ConsoleOptions } from '../../src/cluster/console/sessions.ts';
+import { Transcript } from '../../src/cluster/console/transcript.ts';
 import { kubeConfigFor } from '../../src/cluster/kube.ts';
 import { renderBundle } from '../../src/cluster/manifests.ts';
 import { waitUntilReady } from '../../src/cluster/wait.ts';
@@ -122,7 +123,7 @@ describe('guest exec over the serial console (sandbox)', { timeout: 180_000 }, (
     assert.match(r.output, /2 packets transmitted, 2 received, 0% packet loss/);
   });
 
-  it('work that comes due while a session is open shares it: one login a burst; a failing job fails alone; a dropped job runs again', async () => {
+  it('work that comes due while a session is open shares it: one login a burst, commands in one line; a failing job fails alone; a dropped job runs again', async () => {
     const q = new ConsoleQueue(kc, good);
     const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => q.run(vm('vm-a'), (sh) => sh.exec(['echo', String(i)], 5_000))));
     assert.deepEqual(burst.map((r) => r.output), Array.from({ length: 12 }, (_, i) => `${i}\n`));
@@ -131,6 +132,18 @@ describe('guest exec over the serial console (sandbox)', { timeout: 180_000 }, (
     assert.equal(timedOut.status === 'rejected' && (timedOut.reason as Error).name, 'ConsoleTimeout');
     assert.equal(after.status === 'fulfilled' && after.value.output, 'after\n');
     assert.equal(q.sessions, 2, 'a burst after the queue ran dry logs in again');
+
+    const seen: string[] = [];
+    const shown = new ConsoleQueue(kc, { ...good, transcript: new Transcript((tail) => seen.splice(0, seen.length, ...tail.lines.map((l) => l.text))) });
+    const commands = [['echo', 'a b'], ['cat', '/no/such/file'], ['printf', '%s', "it's"], ['ping', '203.203.0.99'], ['echo', 'after']];
+    const timeouts = [5_000, 5_000, 5_000, 1_000, 5_000];
+    const settled = await Promise.allSettled(commands.map((argv, i) => shown.exec(vm('vm-a'), argv, timeouts[i]!)));
+    const outcome = settled.map((r) => (r.status === 'fulfilled' ? [r.value.output, r.value.exitCode] : (r.reason as Error).name));
+    assert.deepEqual(outcome, [['a b\n', 0], ['cat: /no/such/file: No such file or directory\n', 1], ["it's", 0], 'ConsoleTimeout', 'ConsoleTimeout'], 'one line: each its own output and status; the timeout ends the line');
+    assert.equal(shown.sessions, 1);
+    assert.equal(seen.filter((l) => l.startsWith('[fedora@vm-a ~]$ ')).length, 4, `each command behind the prompt, not the line with its markers: ${seen.join(' | ')}`);
+    assert.ok(!seen.some((l) => l.includes('__UDN')));
+    assert.equal((await shown.exec(vm('vm-a'), ['echo', 'still here'], 5_000)).output, 'still here\n');
 
     const dropping = new ConsoleQueue(kc, { ...good, reconnects: 1 });
     const ran: number[] = [];

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { shellQuote } from './quote.ts';
+import { BatchFrames, batchLine, batchMarker } from './batch.ts';
 import type { ConsoleConnection } from './connection.ts';
-import { LoginIncorrect } from './errors.ts';
+import { ConsoleTimeout, LoginIncorrect } from './errors.ts';
 
 export interface GuestCredentials {
   user: string;
@@ -88,6 +89,48 @@ export class GuestShell {
   }
 
   /**
+   * Runs several commands as one command line, one after the other, each with its own timeout
+   * (from the end of the one before it). `settled` hears each command as soon as it ends: its
+   * result, or the error it ends with — a command whose markers did not come fails alone; on a
+   * timeout the line is interrupted (^C) and the commands not yet ended fail with the timeout.
+   * Rejects only when the console drops: the commands not yet settled have then not run, or not
+   * to the end.
+   */
+  async execBatch(commands: readonly { argv: readonly string[]; timeoutMs: number }[], settled: (index: number, result: ExecResult | Error) => void): Promise<void> {
+    const id = randomBytes(6).toString('hex');
+    const frames = new BatchFrames(commands.length);
+    const marker = batchMarker(id);
+    this.conn.send(`${batchLine(id, commands.map((c) => c.argv))}\r`);
+    let since = Date.now();
+    while (!frames.done) {
+      const current = commands[frames.next]!;
+      let seen;
+      try {
+        seen = await this.conn.expect(marker, Math.max(1, current.timeoutMs - (Date.now() - since)), `end of "${shellQuote(current.argv)}"`);
+      } catch (err) {
+        if (!(err instanceof ConsoleTimeout)) throw err;
+        this.transcript(`${this.prompt}${shellQuote(current.argv)}`);
+        await this.interrupt(true);
+        for (let i = frames.next; i < commands.length; i++) settled(i, err);
+        return;
+      }
+      for (const f of frames.marker(seen.before, seen.match)) {
+        const argv = commands[f.index]!.argv;
+        // Each command behind the prompt with its output, as if typed one by one: the line itself, markers and all, is ours.
+        this.transcript(`${this.prompt}${shellQuote(argv)}`);
+        if ('missing' in f) {
+          settled(f.index, new Error(`no output of "${shellQuote(argv)}" could be told apart: ${f.missing}`));
+          continue;
+        }
+        if (f.output !== '') this.transcript(f.output);
+        settled(f.index, { output: f.output, exitCode: f.exitCode, durationMs: Date.now() - since });
+      }
+      since = Date.now();
+    }
+    this.prompt = (await this.conn.expect(PROMPT, 5_000, 'prompt')).match[0];
+  }
+
+  /**
    * Starts `argv` in the background with its output to `file` in the guest, so it outlives this
    * session; another command collects the file later. Resolves with its pid, which the same
    * command line records in `pidFile` when given (no window in which a crash leaves it unrecorded).
@@ -125,17 +168,19 @@ export class GuestShell {
     try {
       done = await this.conn.expect(new RegExp(`${end}:(\\d+)\\r?\\n`), Math.max(1, timeoutMs - (Date.now() - started)), `end of "${line}"`);
     } catch (err) {
-      if (err instanceof Error && err.name === 'ConsoleTimeout') {
-        this.conn.send('\x03');
-        if (shown) this.transcript('^C');
-        await this.conn.expect(PROMPT, 5_000, 'prompt after interrupting').catch(() => undefined);
-      }
+      if (err instanceof ConsoleTimeout) await this.interrupt(shown);
       throw err;
     }
     const output = done.before.replace(/\r\n/g, '\n');
     if (shown && output !== '') this.transcript(output);
     this.prompt = (await this.conn.expect(PROMPT, 5_000, 'prompt')).match[0];
     return { output, exitCode: Number(done.match[1]), durationMs: Date.now() - started };
+  }
+
+  private async interrupt(shown: boolean): Promise<void> {
+    this.conn.send('\x03');
+    if (shown) this.transcript('^C');
+    await this.conn.expect(PROMPT, 5_000, 'prompt after interrupting').catch(() => undefined);
   }
 }
 

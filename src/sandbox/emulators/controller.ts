@@ -5,15 +5,24 @@ import type { Cache } from './api.ts';
 export type Reconcile = (namespace: string | undefined, name: string) => Promise<number | void>;
 
 /**
- * A minimal controller in the Kubernetes style: watch events enqueue keys, one key is
- * reconciled at a time, and a reconcile may ask to be called again later (a timed transition,
- * or a retry after an API error). State lives in the objects, never here.
+ * Keys reconciled at the same time. Each reconcile mostly waits on the API server, so one at a
+ * time made a rollout of many tenants queue behind single round trips (virt-controller and
+ * kube-controller-manager run several workers per controller too).
+ */
+const WORKERS = 8;
+
+/**
+ * A minimal controller in the Kubernetes style: watch events enqueue keys, up to `WORKERS` keys
+ * are reconciled at a time but never one key twice at once (client-go's workqueue), and a
+ * reconcile may ask to be called again later (a timed transition, or a retry after an API
+ * error). State lives in the objects, never here.
  */
 export class Controller {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly queue: string[] = [];
+  /** Keys waiting for a reconcile (in `queue`, or behind their own running one). */
   private readonly queued = new Set<string>();
-  private running = false;
+  private readonly running = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -43,9 +52,10 @@ export class Controller {
     }
     if (!this.queued.has(key)) {
       this.queued.add(key);
-      this.queue.push(key);
+      // A key being reconciled goes back in line when that reconcile ends.
+      if (!this.running.has(key)) this.queue.push(key);
     }
-    void this.drain();
+    this.pump();
   }
 
   stop(): void {
@@ -53,28 +63,29 @@ export class Controller {
     for (const t of this.timers.values()) clearTimeout(t);
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  private pump(): void {
+    while (this.running.size < WORKERS && this.queue.length > 0 && !this.stopped) {
+      const key = this.queue.shift()!;
+      this.queued.delete(key);
+      this.running.add(key);
+      void this.reconcileOnce(key).finally(() => {
+        this.running.delete(key);
+        if (this.queued.has(key)) this.queue.push(key);
+        this.pump();
+      });
+    }
+  }
+
+  private async reconcileOnce(key: string): Promise<void> {
+    const [namespace, name] = splitKey(key);
     try {
-      for (let key = this.queue.shift(); key !== undefined && !this.stopped; key = this.queue.shift()) {
-        this.queued.delete(key);
-        const [namespace, name] = splitKey(key);
-        try {
-          const again = await this.reconcile(namespace, name);
-          if (typeof again === 'number') this.enqueue(key, Math.max(again, 1));
-        } catch (err) {
-          // A conflict means our cache was behind: the watch brings the fresh object and a retry.
-          if ((err as { code?: number }).code === 409) {
-            this.enqueue(key, 100);
-            continue;
-          }
-          this.log(`${this.name}: ${key}: ${(err as { body?: { message?: string } }).body?.message ?? (err as Error).message}; retrying`);
-          this.enqueue(key, 500);
-        }
-      }
-    } finally {
-      this.running = false;
+      const again = await this.reconcile(namespace, name);
+      if (typeof again === 'number') this.enqueue(key, Math.max(again, 1));
+    } catch (err) {
+      // A conflict means our cache was behind: the watch brings the fresh object and a retry.
+      if ((err as { code?: number }).code === 409) return this.enqueue(key, 100);
+      this.log(`${this.name}: ${key}: ${(err as { body?: { message?: string } }).body?.message ?? (err as Error).message}; retrying`);
+      this.enqueue(key, 500);
     }
   }
 }
