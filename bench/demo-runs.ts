@@ -5,7 +5,9 @@
  * for real. The sandbox lives in the benchmark's own data directory (bench/child.ts sets it).
  */
 import { randomUUID } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { dynamicConfigArgs } from '../src/client/dev-server-config.ts';
 import { locateTemporalCli } from '../src/client/temporal-binary.ts';
 import { kubeConfigFor } from '../src/cluster/kube.ts';
 import { deleteNamespaces } from '../src/cluster/namespaces.ts';
@@ -20,11 +22,18 @@ import { runPlainDemo, type StepTime } from './plain-demo.ts';
 export interface DemoRun {
   totalMs: number;
   steps: StepTime[];
+  /** Through Temporal only: the workflow's history, and each step's start and end (workflow time, ms since the epoch). */
+  history?: temporal.api.history.v1.IHistory;
+  spans?: { id: string; startedAt: number; endedAt: number }[];
 }
+
+/** What `udn-demo run` does while it follows a run: the progress query and a describe, every 500 ms (src/cli/run/follow.ts). */
+const FOLLOW_EVERY_MS = 500;
 
 export interface DemoBench {
   input: (overrides?: { ordering?: DemoInput['ordering'] }) => DemoInput;
-  viaTemporal: (input: DemoInput) => Promise<DemoRun>;
+  /** `followed`: a follower polls the run meanwhile, as the CLI does. */
+  viaTemporal: (input: DemoInput, opts?: { followed?: boolean }) => Promise<DemoRun>;
   plain: (input: DemoInput) => Promise<DemoRun>;
   close: () => Promise<void>;
 }
@@ -32,7 +41,8 @@ export interface DemoBench {
 export async function demoBench(sandbox: { profile: 'instant' | 'realistic'; scale: number }, logFile: string): Promise<DemoBench> {
   installRuntime(logFile);
   const { path } = await locateTemporalCli({ log: () => undefined });
-  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1' } });
+  // Configured as the dev server `udn-demo` starts (activity eager execution on).
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1', extraArgs: process.env.BENCH_NO_EAGER ? [] : dynamicConfigArgs() } });
   const taskQueue = `bench-${randomUUID()}`;
   const worker = await createWorker({ connection: env.nativeConnection, temporal: { ...configSchema.parse({}).temporal, taskQueue } });
   const running = worker.run();
@@ -48,13 +58,17 @@ export async function demoBench(sandbox: { profile: 'instant' | 'realistic'; sca
 
   return {
     input,
-    async viaTemporal(demoInput) {
+    async viaTemporal(demoInput, opts = {}) {
       await reset();
       const started = performance.now();
-      const result = (await env.client.workflow.execute('DemoWorkflow', { taskQueue, workflowId: `bench-${randomUUID()}`, args: [demoInput] })) as DemoResult;
+      const handle = await env.client.workflow.start('DemoWorkflow', { taskQueue, workflowId: `bench-${randomUUID()}`, args: [demoInput] });
+      const follower = opts.followed ? setInterval(() => void Promise.all([handle.query('progress'), handle.describe()]).catch(() => undefined), FOLLOW_EVERY_MS) : undefined;
+      const result = (await handle.result().finally(() => clearInterval(follower))) as DemoResult;
       const totalMs = performance.now() - started;
+      const history = await handle.fetchHistory();
       if (result.status !== 'passed') throw new Error(`the demo did not pass through Temporal: ${JSON.stringify(result.checks.filter((c) => !c.passed))}`);
-      return { totalMs, steps: result.steps.map((s) => ({ id: s.id as StepId, ms: Date.parse(s.endedAt!) - Date.parse(s.startedAt!) })) };
+      const spans = result.steps.map((s) => ({ id: s.id, startedAt: Date.parse(s.startedAt!), endedAt: Date.parse(s.endedAt!) }));
+      return { totalMs, steps: spans.map((s) => ({ id: s.id as StepId, ms: s.endedAt - s.startedAt })), history, spans };
     },
     async plain(demoInput) {
       await reset();

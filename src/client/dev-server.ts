@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { paths } from '../config/paths.ts';
 import { InfrastructureError } from '../errors.ts';
+import { dynamicConfigArgs } from './dev-server-config.ts';
 import { locateTemporalCli } from './temporal-binary.ts';
 import { isAlive, lastLogLine, stopGroup } from '../host/processes.ts';
 import { identify, verify, type ProcessIdentity, type RecordedProcess, type Verdict } from '../host/process-identity.ts';
@@ -96,6 +97,7 @@ export async function startDevServer(
     '--ui-port', String(opts.uiPort),
     '--namespace', opts.namespace,
     '--search-attribute', `${STATUS_ATTRIBUTE.name}=Keyword`,
+    ...dynamicConfigArgs(),
     '--db-filename', f.database,
     '--log-format', 'pretty',
     '--log-level', 'warn',

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { activityParts } from '../../bench/history-parts.ts';
 import { freePort } from '../../src/host/free-port.ts';
 import { devServerStatus, startDevServer, stopDevServer, type DevServerOptions } from '../../src/client/dev-server.ts';
 import { isListening } from '../../src/host/tcp-probe.ts';
@@ -16,6 +18,8 @@ const quiet = () => undefined;
 
 describe('embedded dev server: start, Web UI, persistence, stop', { timeout: 180_000 }, () => {
   let opts: DevServerOptions;
+  /** The run of the Web UI test, for the eager-execution test after it. */
+  let history: temporal.api.history.v1.IHistory | undefined;
   before(async () => {
     opts = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), namespace: 'default', dir: await mkdtemp(join(tmpdir(), 'udn-devserver-')) };
   });
@@ -40,6 +44,7 @@ describe('embedded dev server: start, Web UI, persistence, stop', { timeout: 180
     const client = new Client({ connection });
     const { workflowId, outcome } = await runDemoOnClient(client, `127.0.0.1:${opts.port}`);
     assert.ok(!(outcome instanceof Error), String(outcome));
+    history = await client.workflow.getHandle(workflowId).fetchHistory();
     await connection.close();
     const res = await fetch(`http://127.0.0.1:${opts.uiPort}/api/v1/namespaces/default/workflows/${encodeURIComponent(workflowId)}/history`);
     assert.equal(res.status, 200);
@@ -51,6 +56,14 @@ describe('embedded dev server: start, Web UI, persistence, stop', { timeout: 180
     assert.ok(summaries.includes('preflight: tools for sandbox'), summaries.join('\n'));
     assert.ok(summaries.some((s) => s.startsWith('wait-green-ready: wait for green/namespace-scoped')), summaries.join('\n'));
     assert.ok(summaries.some((s) => s.startsWith('report: ')));
+  });
+
+  it('starts activities eagerly: the worker that schedules one gets it in the reply, with no poll through matching', () => {
+    // Eagerly, the server records the start in the same request that schedules it (tens of µs
+    // apart); through matching it is a poll's round trip later (2 ms and more here).
+    const dispatch = activityParts(history?.events ?? []).map((a) => a.dispatchMs).sort((a, b) => a - b);
+    assert.ok(dispatch.length >= 16, `the run's activities: ${dispatch.length}`);
+    assert.ok(dispatch[dispatch.length >> 1]! < 1, `scheduled → started, ms: ${dispatch.map((d) => d.toFixed(2)).join(' ')}`);
   });
 
   it('keeps recorded runs across a restart (SQLite file), and stop leaves nothing running', async () => {

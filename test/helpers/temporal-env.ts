@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { dynamicConfigArgs } from '../../src/client/dev-server-config.ts';
 import { locateTemporalCli } from '../../src/client/temporal-binary.ts';
 import { STATUS_ATTRIBUTE } from '../../src/model/status-attribute.ts';
 import { installRuntime } from '../../src/worker.ts';
@@ -17,8 +18,8 @@ export async function startTestServer(): Promise<TestWorkflowEnvironment> {
   installRuntime(TEST_SDK_LOG);
   const { path } = await locateTemporalCli({ log: () => undefined });
   return TestWorkflowEnvironment.createLocal({
-    // Registered as the embedded dev server registers it, so runs may set it.
-    server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1', searchAttributes: [STATUS_ATTRIBUTE] },
+    // Configured as the embedded dev server is: runs may set the attribute, activities start eagerly.
+    server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1', searchAttributes: [STATUS_ATTRIBUTE], extraArgs: dynamicConfigArgs() },
   });
 }
 
