@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { defineBenchmark, dist, distribution, ratio, type Figure } from './harness.ts';
 
 const BIN = fileURLToPath(new URL('../bin/udn-demo.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RSS_MARK = 'startup-bench-peak-rss-kib';
 /**
  * Loaded with --import into every process measured, `node -e 0` included: its main thread writes
@@ -64,6 +65,19 @@ function sample(args: readonly string[], env: NodeJS.ProcessEnv, readyWhen?: Reg
   });
 }
 
+/**
+ * `npx …` from the project's directory, spawn → exit (npm's own process and the one it starts; no
+ * RSS: the reporter cannot ride along through npm). `npx` is the one on PATH, run by the Node on PATH.
+ */
+function npxSample(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('npx', args, { env, cwd: ROOT, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (code === 0 ? resolve({ ms: performance.now() - started, peakRssMiB: Number.NaN }) : reject(new Error(`npx ${args.join(' ')}: exited ${code ?? signal}`))));
+  });
+}
+
 const median = (samples: readonly Sample[]) => distribution(samples.map((s) => s.ms)).median;
 
 /** Nearest-rank 90th percentile (the harness's distributions stop at p95). */
@@ -105,6 +119,17 @@ export default defineBenchmark({
       for (const way of i % 2 === 0 ? order : [...order].reverse()) samples[way].push(await sample(ways[way], env));
     }
 
+    // How people start it from a clone (README), and npx's own cost: a local bin of another package,
+    // which npx finds in node_modules/.bin at once (a package's own bin costs it more: it links the
+    // package into its cache and reads the whole dependency tree).
+    const npxWays = { 'npx udn-demo --help': ['udn-demo', '--help'], 'npx node-which node': ['node-which', 'node'] } as const;
+    type NpxWay = keyof typeof npxWays;
+    const npx = { 'npx udn-demo --help': [] as Sample[], 'npx node-which node': [] as Sample[] } satisfies Record<NpxWay, Sample[]>;
+    const npxRounds = ctx.quick ? 2 : 7;
+    ctx.log(`${npxRounds} rounds of ${Object.keys(npxWays).join(', ')}`);
+    for (const way of Object.keys(npxWays) as NpxWay[]) await npxSample(npxWays[way], env);
+    for (let i = 0; i < npxRounds; i++) for (const way of Object.keys(npxWays) as NpxWay[]) npx[way].push(await npxSample(npxWays[way], env));
+
     const { startTestServer } = await import('../test/helpers/temporal-env.ts');
     ctx.log('starting a dev server');
     const server = await startTestServer();
@@ -128,6 +153,9 @@ export default defineBenchmark({
       dist('udn-demo --version: spawn → exit', 'ms', samples['udn-demo --version'].map((s) => s.ms)),
       dist('udn-demo worker: spawn → first poll', 'ms', worker.map((s) => s.ms), { key: true }),
       dist('node -e 0: spawn → exit', 'ms', samples['node -e 0'].map((s) => s.ms)),
+      dist('npx udn-demo --help: spawn → exit', 'ms', npx['npx udn-demo --help'].map((s) => s.ms), { key: true }),
+      dist("npx node-which node (npx's own cost for a local bin): spawn → exit", 'ms', npx['npx node-which node'].map((s) => s.ms), { key: true }),
+      ratio('npx udn-demo --help / udn-demo --help (medians)', '×', median(npx['npx udn-demo --help']) / median(samples['udn-demo --help'])),
       ratio('udn-demo --help / node -e 0 (medians)', '×', median(samples['udn-demo --help']) / base, { key: true }),
       ratio('udn-demo --version / node -e 0 (medians)', '×', median(samples['udn-demo --version']) / base),
       ratio('udn-demo worker first poll / node -e 0 (medians)', '×', median(worker) / base),
