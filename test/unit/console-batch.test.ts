@@ -6,7 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BATCH_LINE_BYTES, BatchFrames, batchFits, batchLine, batchMarker, type Framed } from '../../src/cluster/console/batch.ts';
+import { BATCH_LINE_BYTES, BatchFrames, batchCleanup, batchFits, batchLine, batchMarker, type Framed } from '../../src/cluster/console/batch.ts';
 import { probeCommand } from '../../src/cluster/probes/commands.ts';
 import { Guest } from '../../src/sandbox/console/guest.ts';
 import { runLine } from '../../src/sandbox/console/shell.ts';
@@ -58,17 +58,45 @@ async function realBash(line: string): Promise<string> {
   return readFile(file, 'utf8');
 }
 
+/** What the emulated guest's console prints for `line`; `second`: ms of one second of guest time. */
+async function emulated(line: string, second: number): Promise<string> {
+  const g = new Guest('vm-a', { user: 'fedora', password: 'fedora' }, { self: () => undefined, world: () => ({ endpoints: [] }) as never, second, peer: () => undefined });
+  g.user = 'fedora';
+  let printed = '';
+  await runLine(line, g, { out: (x) => (printed += x), err: (x) => (printed += x), signal: new AbortController().signal });
+  assert.equal(g.files.size, 0, 'no files left behind');
+  return printed;
+}
+
 describe('one command line for many commands (console batch)', () => {
   it('real bash: each command gets its own output and exit status, quoting intact, the line going on after a failure', async () => {
     assert.deepEqual(strip(frame(await realBash(batchLine(ID, COMMANDS)), COMMANDS.length)), EXPECTED);
   });
 
-  it("the sandbox's emulated shell runs the same line the same way", async () => {
-    const g = new Guest('vm-a', { user: 'fedora', password: 'fedora' }, { self: () => undefined, world: () => ({ endpoints: [] }) as never, second: 0, peer: () => undefined });
-    g.user = 'fedora';
-    let printed = '';
-    await runLine(batchLine(ID, COMMANDS), g, { out: (x) => (printed += x), err: (x) => (printed += x), signal: new AbortController().signal });
-    assert.deepEqual(strip(frame(printed, COMMANDS.length)), EXPECTED);
+  it("the sandbox's emulated shell runs the same line the same way, side by side too", async () => {
+    assert.deepEqual(strip(frame(await emulated(batchLine(ID, COMMANDS), 0), COMMANDS.length)), EXPECTED);
+    const started = Date.now();
+    const sleeps = [['sleep', '1'], ['sleep', '1'], ['sleep', '1']];
+    assert.deepEqual(strip(frame(await emulated(batchLine(ID, sleeps), 300), 3)), sleeps.map(() => ({ output: '', exitCode: 0 })));
+    assert.ok(Date.now() - started < 750, `${Date.now() - started} ms for three sleeps of 300 ms`);
+  });
+
+  it('real bash runs the commands side by side: three one-second sleeps take about one second, and leave no files behind', async () => {
+    const started = Date.now();
+    const sleeps = [['sleep', '1'], ['sleep', '1'], ['sleep', '1']];
+    assert.deepEqual(strip(frame(await realBash(batchLine(ID, sleeps)), 3)), sleeps.map(() => ({ output: '', exitCode: 0 })));
+    assert.ok(Date.now() - started < 2_500, `${Date.now() - started} ms`);
+    await assert.rejects(readFile(`/tmp/udn-${ID}-0`));
+  });
+
+  it("an interrupted line's cleanup stops what still runs in the background and removes its files", { timeout: 5_000 }, async () => {
+    const g = new Guest('vm-a', { user: 'fedora', password: 'fedora' }, { self: () => undefined, world: () => ({ endpoints: [] }) as never, second: 1_000, peer: () => undefined });
+    const io = { out: () => undefined, err: () => undefined };
+    await runLine(batchLine(ID, [['echo', 'quick'], ['sleep', '600']]), g, { ...io, signal: AbortSignal.timeout(100) });
+    assert.equal(g.processes.size, 1, 'the sleep outlives the ^C, as a background job does');
+    await runLine(batchCleanup(ID, 2), g, { ...io, signal: new AbortController().signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual([g.processes.size, g.files.size], [0, 0]);
   });
 
   it('the echo of the line cannot pass for a marker', () => {
@@ -77,7 +105,7 @@ describe('one command line for many commands (console batch)', () => {
 
   it('a command whose end marker is missing settles alone, without output; the ones after it keep theirs', async () => {
     const printed = await realBash(batchLine(ID, COMMANDS));
-    const garbled = printed.replace(`__UDN${ID}-1E:1`, '__UD?');
+    const garbled = printed.replace(`__UDN${ID}-1E`, '__UD?');
     assert.deepEqual(strip(frame(garbled, COMMANDS.length)), [EXPECTED[0], { missing: 1 }, ...EXPECTED.slice(2)]);
   });
 

@@ -10,33 +10,48 @@ export const BATCH_LINE_BYTES = 3_500;
 const ID_CHARS = 12;
 
 /**
- * One command line for several commands: each between a begin and an end marker, the end one
- * carrying its exit status. The markers' halves are joined by printf, so the echo of the line
- * cannot produce them; `;` runs every command whatever the one before it did, as typing them
- * one by one would.
+ * One command line for several commands, run side by side: each in the background with its
+ * output to a file of its own, then, in order, its exit status (`wait`) in a begin marker, its
+ * output, and an end marker. The markers' halves are joined by printf, so the echo of the line
+ * cannot produce them; a command's output reaches the console whole, never interleaved with
+ * another's. Side by side because one VM probes many targets, and a dropped probe spends its
+ * whole timeout waiting: in a row, those waits would add up.
  */
 export function batchLine(id: string, commands: readonly (readonly string[])[]): string {
-  return commands.map((argv, i) => framed(id, i, argv)).join('; ');
+  const parts = commands.map((argv, i) => framed(id, i, argv));
+  return [...parts.map((p) => p.start), ...parts.map((p) => p.collect), `rm -f ${parts.map((p) => p.file).join(' ')}`].join('; ');
 }
 
-function framed(id: string, index: number, argv: readonly string[]): string {
-  return `printf '%s%s\\n' __UDN ${id}-${index}B; ${shellQuote(argv)}; printf '%s%s:%s\\n' __UDN ${id}-${index}E $?`;
+function framed(id: string, index: number, argv: readonly string[]): { start: string; collect: string; file: string } {
+  const file = `/tmp/udn-${id}-${index}`;
+  return {
+    start: `${shellQuote(argv)} > ${file} 2>&1 & p${index}=$!`,
+    collect: `wait $p${index}; printf '%s%s:%s\\n' __UDN ${id}-${index}B $?; cat ${file}; printf '%s%s\\n' __UDN ${id}-${index}E`,
+    file,
+  };
+}
+
+/** After an interrupted batch line: its commands still running in the background stop, and its files go. */
+export function batchCleanup(id: string, count: number): string {
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  return `kill ${indexes.map((i) => `$p${i}`).join(' ')} 2> /dev/null; rm -f ${indexes.map((i) => framed(id, i, []).file).join(' ')}`;
 }
 
 /** How many of the leading `commands` fit in one line of at most BATCH_LINE_BYTES (always at least one). */
 export function batchFits(commands: readonly (readonly string[])[]): number {
   const id = '0'.repeat(ID_CHARS);
-  let bytes = 0;
+  let bytes = 'rm -f'.length;
   for (let i = 0; i < commands.length; i++) {
-    bytes += Buffer.byteLength(framed(id, i, commands[i]!)) + '; '.length;
+    const p = framed(id, i, commands[i]!);
+    bytes += Buffer.byteLength(p.start) + Buffer.byteLength(p.collect) + p.file.length + '; ; '.length + 1;
     if (bytes > BATCH_LINE_BYTES) return Math.max(1, i);
   }
   return commands.length;
 }
 
-/** Any marker of the batch `id`: group 1 the command's index, group 2 the exit status (end markers only). */
+/** Any marker of the batch `id`: group 1 the command's index, group 2 its exit status (begin markers only). */
 export function batchMarker(id: string): RegExp {
-  return new RegExp(`__UDN${id}-(\\d+)(?:B|E:(\\d+))\\r?\\n`);
+  return new RegExp(`__UDN${id}-(\\d+)(?:B:(\\d+)|E)\\r?\\n`);
 }
 
 export type Framed = { index: number; output: string; exitCode: number } | { index: number; missing: string };
@@ -50,7 +65,7 @@ export type Framed = { index: number; output: string; exitCode: number } | { ind
 export class BatchFrames {
   /** The first command not settled yet. */
   next = 0;
-  private open: number | undefined;
+  private open: { index: number; exitCode: number } | undefined;
 
   constructor(readonly count: number) {}
 
@@ -63,13 +78,13 @@ export class BatchFrames {
     const index = Number(marker[1]);
     if (index < this.next || index >= this.count) return [];
     const settled: Framed[] = [];
-    for (let i = this.next; i < index; i++) settled.push({ index: i, missing: this.open === i ? 'its end marker never came' : 'its begin marker never came' });
+    for (let i = this.next; i < index; i++) settled.push({ index: i, missing: this.open?.index === i ? 'its end marker never came' : 'its begin marker never came' });
     this.next = index;
-    if (marker[2] === undefined) {
-      this.open = index;
+    if (marker[2] !== undefined) {
+      this.open = { index, exitCode: Number(marker[2]) };
       return settled;
     }
-    settled.push(this.open === index ? { index, output: before.replace(/\r\n/g, '\n'), exitCode: Number(marker[2]) } : { index, missing: 'its begin marker never came' });
+    settled.push(this.open?.index === index ? { index, output: before.replace(/\r\n/g, '\n'), exitCode: this.open.exitCode } : { index, missing: 'its begin marker never came' });
     this.open = undefined;
     this.next = index + 1;
     return settled;

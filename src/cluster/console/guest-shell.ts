@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { shellQuote } from './quote.ts';
-import { BatchFrames, batchLine, batchMarker } from './batch.ts';
+import { BatchFrames, batchCleanup, batchLine, batchMarker } from './batch.ts';
 import type { ConsoleConnection } from './connection.ts';
 import { ConsoleTimeout, LoginIncorrect } from './errors.ts';
 
@@ -89,10 +89,11 @@ export class GuestShell {
   }
 
   /**
-   * Runs several commands as one command line, one after the other, each with its own timeout
-   * (from the end of the one before it). `settled` hears each command as soon as it ends: its
+   * Runs several commands as one command line, side by side (batchLine), each with its own
+   * timeout, counted from the end of the one before it in the line. `settled` hears each command as soon as it ends: its
    * result, or the error it ends with — a command whose markers did not come fails alone; on a
-   * timeout the line is interrupted (^C) and the commands not yet ended fail with the timeout.
+   * timeout the line is interrupted (^C), the commands not yet ended fail with the timeout, and
+   * those still running are stopped.
    * Rejects only when the console drops: the commands not yet settled have then not run, or not
    * to the end.
    */
@@ -112,6 +113,7 @@ export class GuestShell {
         this.transcript(`${this.prompt}${shellQuote(current.argv)}`);
         await this.interrupt(true);
         for (let i = frames.next; i < commands.length; i++) settled(i, err);
+        await this.execLine(batchCleanup(id, commands.length), 5_000, false);
         return;
       }
       for (const f of frames.marker(seen.before, seen.match)) {

@@ -49,6 +49,10 @@ export class Guest {
   readonly processes = new Map<number, { name: string; stop: (signal: string) => void }>();
   /** `$!`: the pid of the last background job. */
   lastBackground = 0;
+  /** Background jobs' exit statuses, until `wait` collects them. */
+  readonly jobs = new Map<number, Promise<number>>();
+  /** Shell variables the session assigned (`NAME=$!`). */
+  readonly vars = new Map<string, string>();
   private nextPid = 1200;
 
   constructor(

@@ -18,8 +18,8 @@ export type LineEffect = 'none' | 'logout';
 
 /**
  * Enough of bash to run what udn-demo and the talk's demo script type: `;`, `&&`, `||`, `&` (background),
- * `>`, `>>`, `2>&1`, quoting, and `$?`, `$USER`, `$HOME`. Pipelines are refused with a message
- * rather than emulated wrongly.
+ * `wait`, `>`, `>>`, `2>&1`, quoting, `NAME=value` and `NAME=$VAR`, and `$?`, `$!`, `$USER`,
+ * `$HOME`. Pipelines are refused with a message rather than emulated wrongly.
  */
 export async function runLine(line: string, g: Guest, io: Io): Promise<LineEffect> {
   let tokens: ParseEntry[];
@@ -65,7 +65,11 @@ export async function runLine(line: string, g: Guest, io: Io): Promise<LineEffec
   for (const { cmd, then } of list) {
     if (!skip) {
       const words = cmd.words.map((w) => (typeof w === 'string' ? w : variable(w.var, g)));
-      if (words[0] === 'exit' || words[0] === 'logout') {
+      const assignment = assignmentOf(cmd.words, words);
+      if (assignment) {
+        g.vars.set(assignment.name, assignment.value);
+        g.lastStatus = 0;
+      } else if (words[0] === 'exit' || words[0] === 'logout') {
         if (g.user === 'root' && g.credentials.user !== 'root') g.user = g.credentials.user;
         else return 'logout';
       } else if (then === '&') {
@@ -74,7 +78,7 @@ export async function runLine(line: string, g: Guest, io: Io): Promise<LineEffec
         g.processes.set(pid, { name: words.find((w) => w !== 'nohup' && w !== 'sudo') ?? '', stop: (signal) => job.abort(signal) });
         g.lastBackground = pid;
         io.out(`[1] ${pid}\n`);
-        void execute(words, cmd.redirects, g, { ...io, signal: job.signal }).finally(() => g.processes.delete(pid));
+        g.jobs.set(pid, execute(words, cmd.redirects, g, { ...io, signal: job.signal }).finally(() => g.processes.delete(pid)));
         g.lastStatus = 0;
       } else {
         g.lastStatus = await execute(words, cmd.redirects, g, io);
@@ -89,13 +93,25 @@ function isVar(t: ParseEntry): boolean {
   return typeof t === 'object' && t !== null && 'var' in t;
 }
 
+/**
+ * `NAME=value`, or `NAME=$VAR` (which shell-quote splits into `NAME=` and the variable): a
+ * command of its own, as bash runs it; the variable is the session's.
+ */
+function assignmentOf(raw: Simple['words'], words: string[]): { name: string; value: string } | undefined {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(words[0] ?? '');
+  if (!m || typeof raw[0] !== 'string') return undefined;
+  if (words.length === 1) return { name: m[1]!, value: m[2]! };
+  if (words.length === 2 && m[2] === '' && isVar(raw[1] as ParseEntry)) return { name: m[1]!, value: words[1]! };
+  return undefined;
+}
+
 function variable(name: string, g: Guest): string {
   if (name === '?') return String(g.lastStatus);
   if (name === '!') return g.lastBackground ? String(g.lastBackground) : '';
   if (name === 'USER') return g.user;
   if (name === 'HOME') return g.user === 'root' ? '/root' : `/home/${g.user}`;
   if (name === 'HOSTNAME') return g.hostname;
-  return '';
+  return g.vars.get(name) ?? '';
 }
 
 async function execute(words: string[], redirects: Simple['redirects'], g: Guest, io: Io): Promise<number> {
@@ -176,6 +192,23 @@ const COMMANDS: Record<string, Command> = {
     }
   },
   nohup: async (args, g, io) => execute(args, [], g, io),
+  wait: async (args, g, io) => {
+    // bash: the last pid's status; an unknown pid is 127; ^C ends the wait (130), not the jobs.
+    let status = 0;
+    for (const a of args.length > 0 ? args : [...g.jobs.keys()].map(String)) {
+      const job = g.jobs.get(Number(a));
+      if (!job) {
+        io.err(`bash: wait: pid ${a} is not a child of this shell\n`);
+        status = 127;
+        continue;
+      }
+      const interrupted = new Promise<number>((resolve) => (io.signal.aborted ? resolve(130) : io.signal.addEventListener('abort', () => resolve(130), { once: true })));
+      status = await Promise.race([job, interrupted]);
+      if (status === 130 && io.signal.aborted) return 130;
+      g.jobs.delete(Number(a));
+    }
+    return status;
+  },
   kill: async (args, g, io) => {
     const signal = signalOf(args);
     let status = 0;
