@@ -81,5 +81,11 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     // A workflow task waiting for a dead worker's sticky queue goes to any worker after this long
     // (the SDK's default is 10 s); a live worker picks its tasks up in milliseconds.
     stickyQueueScheduleToStartTimeout: '5s',
+    // One thread for the workflows, as the SDK means its default to be with a reused V8 context;
+    // left unset it starts two (its option defaults read `reuseV8Context` before defaulting it),
+    // each compiling the 2 MB bundle and holding its own V8 heap, for workflow code that keeps one
+    // thread a few per cent busy. Worker.create alone took 0.7–1.2 s instead of 1.5–2.2 s here
+    // (docs/PERFORMANCE.md, "Start-up").
+    workflowThreadPoolSize: 1,
   });
 }
