@@ -36,8 +36,9 @@ export default defineBenchmark({
   title: `Scale: TenantsWorkflow with N tenants (sandbox, realistic ×${SCALE})`,
   async run(ctx): Promise<Figure[]> {
     const data = process.env.UDN_DEMO_DATA_DIR!;
-    const [{ spawnWorker, stopWorker }, { locateTemporalCli }, { kubeConfigFor }, { deleteNamespaces }, { providerFor }, { configSchema }, { installRuntime }, tenants] = await Promise.all([
+    const [{ spawnWorker, stopWorker }, { dynamicConfigArgs }, { locateTemporalCli }, { kubeConfigFor }, { deleteNamespaces }, { providerFor }, { configSchema }, { installRuntime }, tenants] = await Promise.all([
       import('../test/helpers/crash.ts'),
+      import('../src/client/dev-server-config.ts'),
       import('../src/client/temporal-binary.ts'),
       import('../src/cluster/kube.ts'),
       import('../src/cluster/namespaces.ts'),
@@ -49,7 +50,7 @@ export default defineBenchmark({
     const ns = (process.env.BENCH_SCALE_N ?? (ctx.quick ? '1,4' : '1,4,16,64')).split(',').map(Number);
     installRuntime(join(ctx.tmpDir, 'sdk.log'));
     const { path } = await locateTemporalCli({ log: () => undefined });
-    const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1' } });
+    const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1', extraArgs: dynamicConfigArgs() } });
     // Deny probes settle after 1 s of consistent drops (5 s by default): scaled down like the profile.
     const config = configSchema.parse({
       cluster: { provider: 'sandbox' },
