@@ -57,8 +57,6 @@ export default defineBenchmark({
     const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     /** One floor step beyond its activity's own sleep: what Temporal costs it. */
     const floorStep = (a: ActivityParts) => a.scheduleTaskMs + a.dispatchMs + a.runMs - ACTIVITY_MS + a.wakeupMs;
-    const total = (k: keyof Omit<StepParts, 'id' | 'activities'>) => steps.reduce((t, s) => t + s[k], 0);
-    const overhead = total('overheadMs');
     const eager = activities.filter((a) => a.eager).length;
     const worst = [...steps].sort((a, b) => b.overheadMs - a.overheadMs).slice(0, 3);
     ctx.note(`${rounds} rounds, each a DemoWorkflow run and a plain run from a cluster without the demo's namespaces; per-step figures pair the two runs of a round; one more round's DemoWorkflow run was followed (progress query and describe every 500 ms, as \`udn-demo run\` does)`);
@@ -75,11 +73,6 @@ export default defineBenchmark({
       dist('part per step: activity run in the worker − the direct call', 'ms', steps.map((s) => s.activityRunMs)),
       dist('part per step: wake-up (activity closed → next workflow task started)', 'ms', steps.map((s) => s.wakeupMs)),
       dist('part per step: the rest (child workflows, tasks without an activity)', 'ms', steps.map((s) => s.otherMs)),
-      ratio('share of the overhead: workflow tasks', 'of total', total('workflowTaskMs') / overhead),
-      ratio('share of the overhead: dispatch', 'of total', total('dispatchMs') / overhead),
-      ratio('share of the overhead: activity run beyond the direct call', 'of total', total('activityRunMs') / overhead),
-      ratio('share of the overhead: wake-up', 'of total', total('wakeupMs') / overhead),
-      ratio('share of the overhead: the rest', 'of total', total('otherMs') / overhead),
       ratio('activities started eagerly / all', 'ratio', eager / activities.length, { key: true }),
       dist('DemoWorkflow: workflow task per activity (started → completed)', 'ms', activities.map((a) => a.scheduleTaskMs)),
       dist("Temporal's floor: workflow task per activity (a workflow that does nothing else)", 'ms', floorEager.map((a) => a.scheduleTaskMs)),
