@@ -5,7 +5,10 @@ import { ConsoleDropped } from './errors.ts';
 import type { ExecResult, GuestShell } from './guest-shell.ts';
 import { withConsole, type ConsoleOptions } from './sessions.ts';
 
-type Job = ({ work: (shell: GuestShell) => Promise<unknown> } | { command: { argv: readonly string[]; timeoutMs: number } }) & {
+/** What a job asks of the session: work with the shell, or one command that may share a line. */
+type Work = { work: (shell: GuestShell) => Promise<unknown> } | { command: { argv: readonly string[]; timeoutMs: number } };
+
+type Job = Work & {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 };
@@ -39,7 +42,7 @@ export class ConsoleQueue {
     return this.enqueue(vmi, { command: { argv, timeoutMs } });
   }
 
-  private enqueue<T>(vmi: WorkloadRef, what: { work: (shell: GuestShell) => Promise<unknown> } | { command: { argv: readonly string[]; timeoutMs: number } }): Promise<T> {
+  private enqueue<T>(vmi: WorkloadRef, what: Work): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const key = workloadKey(vmi);
       const job: Job = { ...what, resolve: resolve as (v: unknown) => void, reject };
