@@ -6,7 +6,7 @@ import { FIELD_MANAGER } from './kube.ts';
 /**
  * Server-side apply, object by object, with our field manager; custom kinds are resolved through
  * API discovery by the client. Idempotent: a second apply of the same objects changes nothing,
- * and says so ('unchanged': the resourceVersion did not move).
+ * and says so ('unchanged': see appliedChange).
  */
 export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[]): Promise<AppliedObject[]> {
   const api = KubernetesObjectApi.makeApiClient(kc);
@@ -18,10 +18,23 @@ export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[]):
     });
     // Known kinds serialize through the client's typed models: give it a model, not plain JSON.
     const after = await api.patch(loadYaml<KubernetesObject>(JSON.stringify(obj)), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-    const action = !before ? 'created' : before.metadata?.resourceVersion === after.metadata?.resourceVersion ? 'unchanged' : 'configured';
+    const action = !before ? 'created' : appliedChange(obj, before, after) ? 'configured' : 'unchanged';
     out.push({ apiVersion: obj.apiVersion!, kind: obj.kind!, ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}), name: obj.metadata!.name!, action });
   }
   return out;
+}
+
+/**
+ * Whether our apply changed the object. Its resourceVersion alone cannot tell: a controller that
+ * writes the object's status between our read and our apply (a VM starting) moves it too. What we
+ * apply is spec and metadata: a spec change bumps the generation, and a label or annotation of
+ * ours shows in `before`. Kinds without a generation (Namespace) fall back to the resourceVersion.
+ */
+function appliedChange(obj: KubernetesObject, before: KubernetesObject, after: KubernetesObject): boolean {
+  const [was, is] = [before.metadata?.generation, after.metadata?.generation];
+  if (was === undefined || is === undefined) return before.metadata?.resourceVersion !== after.metadata?.resourceVersion;
+  const ours = (field: 'labels' | 'annotations') => Object.entries(obj.metadata?.[field] ?? {}).some(([k, v]) => before.metadata?.[field]?.[k] !== v);
+  return was !== is || ours('labels') || ours('annotations');
 }
 
 /** Deletes the same objects, last first; absent ones are fine (cleanup is idempotent too). */

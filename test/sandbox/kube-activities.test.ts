@@ -85,6 +85,11 @@ describe('Kubernetes activities against the sandbox', { timeout: 180_000 }, () =
     const again = await applyManifests({ cluster, bundle: 'tenant', scenario: tenant });
     const changed = again.objects.filter((o) => o.action !== 'unchanged').map((o) => `${o.kind}/${o.namespace}/${o.name}:${o.action}`);
     assert.deepEqual(changed.sort(), ['NetworkPolicy/tenant-07/ingress-port-9001-only:deleted', 'Pod/tenant-07/new-webserver:deleted']);
+    // A change of ours is one, whatever the VM's controller wrote meanwhile.
+    const vmA = (await renderBundle('tenant', tenant)).find((o) => o.kind === 'VirtualMachine' && o.metadata?.name === 'vm-a')!;
+    vmA.metadata!.labels = { ...vmA.metadata!.labels, 'udn-demo.test/changed': 'yes' };
+    assert.deepEqual((await applyObjects(kc, [vmA])).map((o) => o.action), ['configured']);
+    assert.deepEqual((await applyObjects(kc, [vmA])).map((o) => o.action), ['unchanged']);
   });
 
   it('a wait that times out says which object is not ready and why', async () => {
